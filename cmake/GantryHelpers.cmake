@@ -1,6 +1,8 @@
 # Helpers shared by every component's CMakeLists.txt.
 
-set(GANTRY_PLUGIN_OUTPUT_DIR "${CMAKE_BINARY_DIR}/plugins")
+# The build tree mirrors the installed layout (bin/, lib/gantry/plugins/),
+# so tools find their plugins relative to their own executable in both.
+set(GANTRY_PLUGIN_OUTPUT_DIR "${CMAKE_BINARY_DIR}/lib/gantry/plugins")
 
 # gantry_add_plugin(<name> KIND <kind> SOURCES <impl sources...>
 #                   ENTRY <file with GANTRY_PLUGIN(...)> [LIBS <libs...>])
