@@ -26,7 +26,10 @@ function(gantry_add_plugin name)
     PREFIX "" OUTPUT_NAME "${name}"
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY "${GANTRY_PLUGIN_OUTPUT_DIR}/${P_KIND}")
-  target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  # Export the descriptor (and the SDK types it needs), not the copies of
+  # static libraries linked in.
+  target_link_options(${name} PRIVATE "LINKER:--no-undefined"
+                      "LINKER:--exclude-libs,ALL")
   install(TARGETS ${name}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/gantry/plugins/${P_KIND})
   set_property(GLOBAL APPEND PROPERTY GANTRY_PLUGIN_TARGETS ${name})
