@@ -1,0 +1,296 @@
+// New-instance placement.
+#include "allocate.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "gantry/sdk/allocator/node_ops.h"
+#include "gantry/sdk/allocator/score.h"
+#include "global_n1.h"
+
+namespace gantry::plugins::hail {
+namespace {
+
+sdk::Error failure(std::string msg) { return sdk::Error{sdk::ErrorCode::kNoResources, std::move(msg)}; }
+
+std::string joinComma(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    out += v[i];
+  }
+  return out;
+}
+
+alloc::OpResult<AllocElement> allocateOnSingle(const AlgorithmOptions& opts,
+                                               const std::shared_ptr<const alloc::NodeList>& nl,
+                                               const alloc::Instance& inst, int pdx) {
+  const alloc::Node& p = nl->at(pdx);
+  auto pol = alloc::matchesPolicy(inst, p.ipolicy, p.exclStorage);
+  if (!pol.ok()) return pol.failure();
+  auto newP = alloc::addPrimary(p, inst, opts.ignoreSoftErrors);
+  if (!newP.ok()) return newP.failure();
+  AllocElement e;
+  e.base = nl;
+  e.instance = inst;
+  e.instance.pNode = pdx;
+  e.instance.sNode = alloc::kNoNode;
+  e.metric.score = alloc::clusterScoreWith(*nl, {{pdx, &newP.value()}});
+  e.changed.push_back(std::move(newP.value()));
+  return e;
+}
+
+alloc::OpResult<AllocElement> allocateOnPair(const AlgorithmOptions& opts,
+                                             const alloc::ClusterStatistics& stats,
+                                             const std::shared_ptr<const alloc::NodeList>& nl,
+                                             const alloc::Instance& inst, int pdx, int sdx) {
+  const alloc::Node& p = nl->at(pdx);
+  const alloc::Node& s = nl->at(sdx);
+  auto pol = alloc::matchesPolicy(inst, p.ipolicy, p.exclStorage);
+  if (!pol.ok()) return pol.failure();
+  alloc::Instance newInst = inst;
+  newInst.locationScore = alloc::instanceLocationScore(p, &s);
+  newInst.pNode = pdx;
+  newInst.sNode = sdx;
+  auto newP = alloc::addPrimary(p, newInst, opts.ignoreSoftErrors);
+  if (!newP.ok()) return newP.failure();
+  auto newS = alloc::addSecondary(s, newInst, pdx);
+  if (!newS.ok()) return newS.failure();
+  alloc::ClusterStatistics st = stats;
+  alloc::updateStatistics(st, p, newP.value());
+  alloc::updateStatistics(st, s, newS.value());
+  AllocElement e;
+  e.base = nl;
+  e.instance = std::move(newInst);
+  e.metric.score = alloc::scoreFromStatistics(st);
+  e.changed.push_back(std::move(newP.value()));
+  e.changed.push_back(std::move(newS.value()));
+  return e;
+}
+
+template <typename Fn>
+void collect(AllocCollection& c, Fn&& attempt) {
+  auto r = attempt();
+  if (r.ok()) {
+    ++c.allocs;
+    c.solutions.push_back(std::move(r.value()));
+  } else {
+    c.failures.push_back(r.failure());
+  }
+}
+
+}  // namespace
+
+sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc::NodeList& nl,
+                                      int count) {
+  std::vector<const alloc::Node*> all;
+  for (const auto& [i, n] : nl) {
+    if (n.offline) continue;
+    if (opts.restrictToNodes &&
+        std::find(opts.restrictToNodes->begin(), opts.restrictToNodes->end(), n.name) ==
+            opts.restrictToNodes->end()) {
+      continue;
+    }
+    all.push_back(&n);
+  }
+  if (count == 1) {
+    std::vector<int> out;
+    for (const auto* n : all) out.push_back(n->idx);
+    return AllocNodes{out};
+  }
+  if (count == 2) {
+    std::vector<std::pair<int, std::vector<int>>> pairs;
+    for (const auto* p : all) {
+      std::vector<int> ss;
+      for (const auto* s : all) {
+        if (s->idx != p->idx && s->group == p->group) ss.push_back(s->idx);
+      }
+      if (!ss.empty()) pairs.emplace_back(p->idx, std::move(ss));
+    }
+    return AllocNodes{pairs};
+  }
+  return failure("Unsupported number of nodes, only one or two  supported");
+}
+
+sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, const alloc::NodeList& nl,
+                                    const alloc::InstanceList& il, const alloc::Instance& inst,
+                                    const AllocNodes& candidates) {
+  auto base = std::make_shared<const alloc::NodeList>(nl);
+  auto isGood = [&](const AllocElement& e) {
+    return !opts.capacityChecks || allocGlobalN1(il, e);
+  };
+  AllocSolution result;
+  if (const auto* singles = std::get_if<std::vector<int>>(&candidates)) {
+    if (singles->empty()) return failure("No online nodes");
+    AllocCollection c;
+    for (int pdx : *singles) collect(c, [&] { return allocateOnSingle(opts, base, inst, pdx); });
+    result = c.toSolution(isGood);
+  } else {
+    const auto& pairs = std::get<1>(candidates);
+    if (pairs.empty()) return failure("Not enough online nodes");
+    std::vector<const alloc::Node*> all;
+    for (const auto& [i, n] : nl) all.push_back(&n);
+    const auto stats = alloc::computeStatistics(all);
+    for (const auto& [pdx, ss] : pairs) {
+      AllocCollection c;
+      for (int sdx : ss) {
+        collect(c, [&] { return allocateOnPair(opts, stats, base, inst, pdx, sdx); });
+      }
+      result.merge(c.toSolution(isGood));
+    }
+  }
+  result.log.insert(result.log.begin(), result.describe(nl));
+  return result;
+}
+
+std::vector<std::string> solutionDescription(const alloc::Group& group,
+                                             const sdk::Result<AllocSolution>& result) {
+  std::vector<std::string> out;
+  if (!result.ok()) {
+    out.push_back("Group " + group.name + ": error " + result.error().message);
+    return out;
+  }
+  for (const auto& line : result.value().log) {
+    out.push_back("Group " + group.name + " (" + alloc::allocPolicyName(group.allocPolicy) +
+                  "): " + line);
+  }
+  return out;
+}
+
+bool hasRequiredNetworks(const alloc::Group& group, const alloc::Instance& inst) {
+  for (const auto& nic : inst.nics) {
+    if (nic.network && std::find(group.networks.begin(), group.networks.end(),
+                                 *nic.network) == group.networks.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
+                                            const std::vector<alloc::Group>& groups,
+                                            const alloc::NodeList& nl,
+                                            const alloc::InstanceList& il,
+                                            const std::optional<std::vector<int>>& allowed,
+                                            const alloc::Instance& inst, int count) {
+  std::vector<std::string> filterMsgs, solMsgs;
+  std::vector<std::pair<int, sdk::Result<AllocSolution>>> sols;
+  bool anyGroup = false;
+  for (const auto& [gdx, nodeIdx] : alloc::nodesByGroup(nl)) {
+    if (allowed && std::find(allowed->begin(), allowed->end(), gdx) == allowed->end()) continue;
+    anyGroup = true;
+    const alloc::Group& g = groups.at(gdx);
+    if (!hasRequiredNetworks(g, inst)) {
+      filterMsgs.push_back("group " + g.name +
+                           " is not connected to a network required by instance " + inst.name);
+      continue;
+    }
+    alloc::NodeList groupNodes;
+    for (int i : nodeIdx) groupNodes.emplace(i, nl.at(i));
+    auto cands = genAllocNodes(opts, groupNodes, count);
+    sdk::Result<AllocSolution> sol =
+        cands.ok() ? tryAlloc(opts, nl, il, inst, cands.value())
+                   : sdk::Result<AllocSolution>(cands.error());
+    for (auto& m : solutionDescription(g, sol)) solMsgs.push_back(std::move(m));
+    sols.emplace_back(gdx, std::move(sol));
+  }
+  std::vector<std::string> all = filterMsgs;
+  all.insert(all.end(), solMsgs.begin(), solMsgs.end());
+
+  // Good solutions, last group first (htools builds the list by prepending),
+  // then a stable sort by (policy, metric).
+  std::vector<std::pair<int, const AllocSolution*>> good;
+  for (auto it = sols.rbegin(); it != sols.rend(); ++it) {
+    if (!it->second.ok() || !it->second.value().solution) continue;
+    if (groups.at(it->first).allocPolicy == alloc::AllocPolicy::kUnallocable) continue;
+    good.emplace_back(it->first, &it->second.value());
+  }
+  std::stable_sort(good.begin(), good.end(), [&](const auto& a, const auto& b) {
+    auto pa = groups.at(a.first).allocPolicy, pb = groups.at(b.first).allocPolicy;
+    if (pa != pb) return pa < pb;
+    return a.second->solution->metric < b.second->solution->metric;
+  });
+  if (good.empty()) {
+    if (!anyGroup) {
+      std::string allowedText = "Nothing";
+      if (allowed) {
+        allowedText = "Just [";
+        for (std::size_t i = 0; i < allowed->size(); ++i) {
+          allowedText += (i ? "," : "") + std::to_string((*allowed)[i]);
+        }
+        allowedText += "]";
+      }
+      std::string allGroups;
+      for (const auto& [gdx, nodeIdx] : alloc::nodesByGroup(nl)) {
+        allGroups += (allGroups.empty() ? "" : ",") + std::to_string(gdx);
+      }
+      return failure("no groups for evacuation: allowed groups was " + allowedText +
+                     ", all groups: [" + allGroups + "]");
+    }
+    return failure(joinComma(all));
+  }
+  return GroupChoice{good.front().first, *good.front().second, all};
+}
+
+sdk::Result<AllocSolution> tryMGAlloc(const AlgorithmOptions& opts,
+                                      const std::vector<alloc::Group>& groups,
+                                      const alloc::NodeList& nl, const alloc::InstanceList& il,
+                                      const alloc::Instance& inst, int count) {
+  auto choice = findBestAllocGroup(opts, groups, nl, il, std::nullopt, inst, count);
+  if (!choice.ok()) return choice.error();
+  AllocSolution sol = std::move(choice.value().solution);
+  sol.log = {"Selected group: " + groups.at(choice.value().group).name};
+  sol.log.insert(sol.log.end(), choice.value().messages.begin(), choice.value().messages.end());
+  return sol;
+}
+
+sdk::Result<AllocSolution> tryGroupAlloc(const AlgorithmOptions& opts,
+                                         const std::vector<alloc::Group>& groups,
+                                         const alloc::NodeList& nl,
+                                         const alloc::InstanceList& il,
+                                         const std::string& groupName,
+                                         const alloc::Instance& inst, int count) {
+  std::string err;
+  const alloc::Group* g = alloc::findGroupByName(groups, groupName, &err);
+  if (!g) return failure(err);
+  alloc::NodeList groupNodes;
+  for (const auto& [i, n] : nl) {
+    if (n.group == g->idx) groupNodes.emplace(i, n);
+  }
+  alloc::InstanceList groupInsts;
+  for (const auto& [i, inst2] : il) {
+    if (groupNodes.count(inst2.pNode)) groupInsts.emplace(i, inst2);
+  }
+  if (!hasRequiredNetworks(*g, inst)) {
+    return failure("The group " + g->name +
+                   " is not connected to a network required by instance " + inst.name);
+  }
+  auto cands = genAllocNodes(opts, groupNodes, count);
+  if (!cands.ok()) return cands.error();
+  auto sol = tryAlloc(opts, groupNodes, groupInsts, inst, cands.value());
+  if (!sol.ok()) return sol.error();
+  AllocSolution out = std::move(sol.value());
+  out.log = solutionDescription(*g, out);
+  return out;
+}
+
+sdk::Result<AllocSolution> tryAllocateSecondary(const AlgorithmOptions& opts,
+                                                const alloc::NodeList& nl,
+                                                const alloc::InstanceList& il, int idx) {
+  const alloc::Instance& inst = il.at(idx);
+  if (inst.sNode >= 0) return failure("Instance already has a secondary");
+  const int pidx = inst.pNode;
+  alloc::NodeList nl2 = nl;
+  nl2[pidx] = alloc::removePrimary(nl.at(pidx), inst);
+  alloc::Instance inst2 = inst;
+  inst2.diskTemplate = alloc::DiskTemplate::kDrbd;
+  const int gidx = nl2.at(pidx).group;
+  std::vector<int> sidxs;
+  for (const auto& [i, n] : nl2) {
+    if (n.group == gidx && i != pidx) sidxs.push_back(i);
+  }
+  return tryAlloc(opts, nl2, il, inst2,
+                  AllocNodes{std::vector<std::pair<int, std::vector<int>>>{{pidx, sidxs}}});
+}
+
+}  // namespace gantry::plugins::hail

@@ -1,0 +1,71 @@
+// New-instance placement (htools' Cluster.hs tryAlloc, tryMGAlloc,
+// tryGroupAlloc, allocList; AllocateSecondary.hs).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "algorithm_options.h"
+#include "gantry/sdk/allocator/model.h"
+#include "gantry/sdk/result.h"
+#include "solution.h"
+
+namespace gantry::plugins::hail {
+
+/// Candidate nodes: single nodes, or (primary, [secondaries]) pairs.
+using AllocNodes = std::variant<std::vector<int>, std::vector<std::pair<int, std::vector<int>>>>;
+
+sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc::NodeList& nl,
+                                      int count);
+
+/// Evaluates every candidate on the scoring list `nl`/`il` and picks the
+/// best one passing the global N+1 check (unless disabled).
+sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, const alloc::NodeList& nl,
+                                    const alloc::InstanceList& il, const alloc::Instance& inst,
+                                    const AllocNodes& candidates);
+
+struct GroupChoice {
+  int group = 0;
+  AllocSolution solution;
+  std::vector<std::string> messages;
+};
+
+/// Tries every group owning nodes (restricted to `allowed` if given); the
+/// best by (alloc policy, metric), ties to the highest group index.
+sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
+                                            const std::vector<alloc::Group>& groups,
+                                            const alloc::NodeList& nl,
+                                            const alloc::InstanceList& il,
+                                            const std::optional<std::vector<int>>& allowed,
+                                            const alloc::Instance& inst, int count);
+
+/// Allocation without a group: "Selected group: g" plus every group's text.
+sdk::Result<AllocSolution> tryMGAlloc(const AlgorithmOptions& opts,
+                                      const std::vector<alloc::Group>& groups,
+                                      const alloc::NodeList& nl, const alloc::InstanceList& il,
+                                      const alloc::Instance& inst, int count);
+
+/// Allocation into one named group (name or uuid).
+sdk::Result<AllocSolution> tryGroupAlloc(const AlgorithmOptions& opts,
+                                         const std::vector<alloc::Group>& groups,
+                                         const alloc::NodeList& nl,
+                                         const alloc::InstanceList& il,
+                                         const std::string& groupName,
+                                         const alloc::Instance& inst, int count);
+
+/// "Group g (policy): text" lines for a group's outcome.
+std::vector<std::string> solutionDescription(const alloc::Group& group,
+                                             const sdk::Result<AllocSolution>& result);
+
+/// Whether the group has every network the instance's NICs need.
+bool hasRequiredNetworks(const alloc::Group& group, const alloc::Instance& inst);
+
+/// Converts a plain instance to DRBD by choosing a secondary in its group.
+sdk::Result<AllocSolution> tryAllocateSecondary(const AlgorithmOptions& opts,
+                                                const alloc::NodeList& nl,
+                                                const alloc::InstanceList& il, int idx);
+
+}  // namespace gantry::plugins::hail

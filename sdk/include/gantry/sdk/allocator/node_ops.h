@@ -1,0 +1,59 @@
+// Simulated placement on one node: adding or removing an instance as primary
+// or secondary, with htools' capacity checks (memory, disk, spindles, CPU
+// ratio, N+1, exclusion tags) and the instance-policy check. Functions take
+// the node by value and return the new node or the first failing check;
+// they never throw. Since ABI 1.0.
+#pragma once
+
+#include <variant>
+
+#include "gantry/sdk/allocator/model.h"
+
+namespace gantry::sdk::allocator {
+
+/// A simulated operation's outcome: the changed object or why it failed.
+template <typename T>
+class OpResult {
+ public:
+  OpResult(T value) : state_(std::move(value)) {}
+  OpResult(FailMode mode) : state_(mode) {}
+  bool ok() const { return state_.index() == 0; }
+  T& value() { return std::get<0>(state_); }
+  const T& value() const { return std::get<0>(state_); }
+  FailMode failure() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, FailMode> state_;
+};
+
+/// Adds `inst` as a primary. `force` skips the soft checks (reserve disk,
+/// spindle ratio, new N+1 failure, vcpu ratio, exclusion tags, forthcoming
+/// memory); hard checks (memory, disk, exclusive-storage spindles) stay.
+OpResult<Node> addPrimary(const Node& node, const Instance& inst, bool force);
+/// Adds `inst` as a secondary whose primary is node `primaryIdx`.
+/// `ignoreDisks` skips the free-disk check (failover from an offline node).
+OpResult<Node> addSecondary(const Node& node, const Instance& inst, int primaryIdx,
+                            bool force = false, bool ignoreDisks = false);
+/// Removes a primary / secondary (never fails).
+Node removePrimary(const Node& node, const Instance& inst);
+Node removeSecondary(const Node& node, const Instance& inst);
+
+/// Load-time placement (no checks): htools' setPri / setSec.
+void setPrimary(Node& node, const Instance& inst);
+void setSecondary(Node& node, const Instance& inst);
+/// Recomputes peers, rMem, pRem and failN1 (fMem < rMem) from sList.
+void buildPeers(Node& node, const InstanceList& instances);
+
+/// Checks an instance against an instance policy: any min/max pair matching
+/// passes (an empty list passes), else the first pair's failure; then the
+/// template must be allowed (FailDisk).
+OpResult<bool> matchesPolicy(const Instance& inst, const IPolicy& policy,
+                             bool exclStorage);
+
+/// Migration-tag check of a failover from `source` to `target`.
+OpResult<bool> checkMigration(const Node& source, const Node& target);
+
+/// |loc(p) ∩ loc(s)| (0 without a secondary node).
+int instanceLocationScore(const Node& primary, const Node* secondary);
+
+}  // namespace gantry::sdk::allocator
