@@ -1,0 +1,20 @@
+// The one list of every logical unit the master knows. Each domain's file
+// defines its register function; an opcode without one is answered "not
+// implemented yet".
+#include "daemon/master/lu/logical_unit.h"
+
+namespace gantry::daemon::master {
+
+void registerTestDelay();
+void registerTestJqueue();
+
+void registerAllLogicalUnits() {
+  static const bool done = [] {
+    registerTestDelay();
+    registerTestJqueue();
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace gantry::daemon::master

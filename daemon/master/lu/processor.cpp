@@ -1,0 +1,192 @@
+#include "daemon/master/lu/processor.h"
+
+#include <chrono>
+
+#include "core/config/store.h"
+#include "core/locking/cancel_token.h"
+#include "core/locking/lock_manager.h"
+#include "core/luxi/errors.h"
+#include "core/opcodes/implemented.h"
+#include "core/opcodes/opcode.h"
+#include "daemon/master/lu/hooks_runner.h"
+#include "daemon/master/lu/logical_unit.h"
+
+namespace gantry::daemon::master {
+namespace {
+
+using core::jobs::OpResult;
+using core::locking::Level;
+using core::locking::LockStatus;
+using core::locking::Mode;
+
+OpResult prereqFailure(const std::string& message, sdk::ErrorCode code) {
+  return OpResult::error(
+      core::luxi::opPrereqError(message, sdk::errorCodeName(code)).encode());
+}
+
+OpResult execFailure(const std::string& message) {
+  return OpResult::error(core::luxi::opExecError(message).encode());
+}
+
+// Releases everything the owner holds, however the opcode ends.
+struct LockGuard {
+  core::locking::LockManager* locks;
+  std::string owner;
+  ~LockGuard() {
+    if (locks != nullptr) locks->releaseAll(owner);
+  }
+};
+
+std::string configValue(const MasterServices& services, const char* pointer) {
+  if (services.config == nullptr) return "";
+  try {
+    auto value = services.config->get(pointer);
+    return value.is_string() ? value.get<std::string>() : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+Processor::Processor(MasterServices& services) : services_(services) {
+  watcher_ = std::thread([this] { watchLoop(); });
+}
+
+Processor::~Processor() {
+  {
+    std::lock_guard lock(watchMutex_);
+    stopping_ = true;
+  }
+  watchCv_.notify_all();
+  watcher_.join();
+}
+
+void Processor::watchLoop() {
+  std::unique_lock lock(watchMutex_);
+  while (!stopping_) {
+    for (const auto& w : watched_) {
+      if (w.context->cancelRequested()) w.token->cancel();
+    }
+    watchCv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
+OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx) {
+  auto parsed = core::opcodes::parseOpcode(input);
+  if (!parsed.ok()) return prereqFailure(parsed.error().message, parsed.error().code);
+  const core::opcodes::Opcode& op = *parsed;
+  const LuFactory* factory = findLogicalUnit(op.id());
+  if (factory == nullptr) {
+    return prereqFailure(core::opcodes::notImplementedMessage(op.id()),
+                         sdk::ErrorCode::kInvalid);
+  }
+
+  core::locking::CancelToken token;
+  {
+    std::lock_guard lock(watchMutex_);
+    watched_.insert({&ctx, &token});
+  }
+  struct Unwatch {
+    Processor* self;
+    core::locking::CancelToken* token;
+    ~Unwatch() {
+      std::lock_guard lock(self->watchMutex_);
+      self->watched_.erase({nullptr, token});
+    }
+  } unwatch{this, &token};
+
+  const std::string owner = "job-" + std::to_string(ctx.jobId()) + "/" +
+                            std::to_string(ctx.opIndex());
+  LockGuard guard{services_.locks, owner};
+  try {
+    auto lu = (*factory)(op, services_, ctx);
+    lu->expandNames();
+
+    if (services_.locks != nullptr) {
+      core::locking::AcquireOptions options;
+      options.priority = ctx.priority();
+      options.cancel = &token;
+      auto status = services_.locks->acquire(
+          owner, Level::kCluster, {std::string(core::locking::kBglName)},
+          lu->requiresBgl() ? Mode::kExclusive : Mode::kShared, options);
+      for (Level level : core::locking::kAllLevels) {
+        if (status != LockStatus::kOk) break;
+        if (level == Level::kCluster) continue;
+        lu->declareLocks(level);
+        auto need = lu->neededLocks.find(level);
+        if (need == lu->neededLocks.end()) continue;
+        status = need->second.all
+                     ? services_.locks->acquireAll(owner, level, need->second.mode, options)
+                     : services_.locks->acquire(owner, level, need->second.names,
+                                                need->second.mode, options);
+      }
+      if (status == LockStatus::kCancelled) return OpResult::canceled();
+      if (status != LockStatus::kOk) {
+        return prereqFailure("Cannot acquire the locks of " + op.id() + ": " +
+                                 std::string(core::locking::lockStatusName(status)),
+                             sdk::ErrorCode::kNotFound);
+      }
+    }
+    if (!ctx.markRunning()) return OpResult::canceled();
+    ctx.setCancellable(lu->cancellableWhileRunning());
+
+    lu->checkPrereq();
+
+    const std::string hpath = lu->hooksPath();
+    const std::string cluster = configValue(services_, "/cluster/cluster_name");
+    const std::string master = configValue(services_, "/cluster/master_node");
+    const std::string dataDir = services_.paths.dataDir.string();
+    std::map<std::string, std::string> preEnv;
+    if (!hpath.empty()) {
+      preEnv = lu->hooksEnv();
+      HooksRequest pre{services_.hooksDir(), hpath, "pre",
+                       hooksEnvironment("pre", hpath, op.id(), cluster, master, dataDir,
+                                        preEnv),
+                       std::chrono::seconds(3600)};
+      nlohmann::json failures = nlohmann::json::array();
+      for (const auto& r : runHooks(pre)) {
+        if (r.status == HookResult::Status::kFailed) {
+          failures.push_back({master, r.script, r.output});
+        }
+      }
+      if (!failures.empty()) {
+        return OpResult::error(
+            core::luxi::EncodedError("HooksAbort", nlohmann::json::array({failures}))
+                .encode());
+      }
+    }
+
+    if (op.dryRun()) {
+      Feedback(ctx).info("dry-run mode requested, not actually executing the operation");
+      return OpResult::success(nullptr);
+    }
+
+    nlohmann::json result = lu->exec();
+
+    if (!hpath.empty()) {
+      auto postEnv = lu->hooksEnv();
+      HooksRequest post{services_.hooksDir(), hpath, "post",
+                        hooksEnvironment("post", hpath, op.id(), cluster, master,
+                                         dataDir, preEnv, &postEnv),
+                        std::chrono::seconds(3600)};
+      for (const auto& r : runHooks(post)) {
+        if (r.status == HookResult::Status::kFailed && services_.log) {
+          services_.log(sdk::LogLevel::kWarning,
+                        "post hook " + r.script + " of " + hpath + " failed: " + r.output);
+        }
+      }
+    }
+    return OpResult::success(std::move(result));
+  } catch (const PrereqError& e) {
+    return prereqFailure(e.what(), e.code());
+  } catch (const ExecError& e) {
+    return execFailure(e.what());
+  } catch (const core::luxi::EncodedError& e) {
+    return OpResult::error(e.encode());
+  } catch (const std::exception& e) {
+    return execFailure(e.what());
+  }
+}
+
+}  // namespace gantry::daemon::master
