@@ -40,10 +40,12 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
     }
     case Method::kWaitForJobChange: {
       auto a = core::luxi::decodeWaitForJobChangeArgs(args);
+      // A serial that is not a number counts as "no logs seen", as in luxid.
+      std::optional<std::int64_t> prevSerial;
+      if (a.prevLogSerial.is_number()) prevSerial = a.prevLogSerial.get<std::int64_t>();
       return Json(queue_
                       .waitForChange(a.jobId, a.fields, nlohmann::json(a.prevJobInfo),
-                                     nlohmann::json(a.prevLogSerial),
-                                     std::chrono::seconds(a.timeout))
+                                     prevSerial, std::chrono::seconds(a.timeout))
                       .toJson());
     }
     case Method::kCancelJob:
