@@ -38,6 +38,13 @@ class ExecError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown by a running logical unit that stopped because its job was
+/// canceled (only those that declared themselves cancellable).
+class CanceledError : public std::runtime_error {
+ public:
+  CanceledError() : std::runtime_error("Job canceled by request") {}
+};
+
 /// The locks a logical unit needs at one level.
 struct LockNeed {
   bool all = false;                 // every lock at the level

@@ -178,6 +178,8 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
       }
     }
     return OpResult::success(std::move(result));
+  } catch (const CanceledError&) {
+    return OpResult::canceled();
   } catch (const PrereqError& e) {
     return prereqFailure(e.what(), e.code());
   } catch (const ExecError& e) {

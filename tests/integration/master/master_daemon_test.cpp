@@ -142,6 +142,7 @@ TEST(MasterDaemon, CancelDrainArchiveAndPriority) {
   // Interruptible delays can be canceled while running.
   auto cancelRunning = c.cancelJob(blocker);
   EXPECT_TRUE(cancelRunning.first) << cancelRunning.second;
+  waitUntil([&] { return jobStatus(c, blocker) == "canceled"; }, "the blocker to end");
   waitUntil([&] { return jobStatus(c, low) == "success"; }, "the low-priority job");
   auto times = c.queryJobs(Json::array({high, low}), {"start_ts"});
   const auto start = [](const Json& ts) {
@@ -175,9 +176,10 @@ TEST(MasterDaemon, RelativeDependenciesWaitForTheirJob) {
   const auto first = results[0][1].get<std::int64_t>();
   const auto second = results[1][1].get<std::int64_t>();
   waitUntil([&] { return jobStatus(c, second) == "success"; }, "the dependent job");
-  auto rows = c.queryJobs(Json::array({first, second}), {"end_ts", "start_ts"});
+  auto rows = c.queryJobs(Json::array({first, second}), {"end_ts", "opexec"});
   const auto t = [](const Json& ts) { return ts[0].get<double>() + ts[1].get<double>() / 1e6; };
-  EXPECT_LE(t(rows[0][0]), t(rows[1][1])) << "the dependent job started before its dependency ended";
+  EXPECT_LE(t(rows[0][0]), t(rows[1][1][0]))
+      << "the dependent job ran before its dependency ended";
 }
 
 TEST(MasterDaemonSlow, RandomizedStressFinalizesEveryJob) {

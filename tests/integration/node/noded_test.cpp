@@ -124,6 +124,24 @@ TEST_F(NodedTest, NodeInfoReportsTheFakeNodesResources) {
   EXPECT_EQ(noHv.msg, "Hypervisor plugin 'xen-pvm' is not loaded on this node");
 }
 
+TEST_F(NodedTest, VolumeListComesFromTheStoragePlugins) {
+  NodeDaemon& node = startReadyNode(1);
+  const fs::path disk = node.root() / "srv/gantry/file-storage/inst1.example.com/disk0";
+  fs::create_directories(disk.parent_path());
+  std::ofstream(disk).close();
+  fs::resize_file(disk, 3 << 20);
+  NodeReply reply = client().call(node.target(), "volume_list", json{{"storage", {"file"}}});
+  ASSERT_TRUE(reply.ok) << reply.msg;
+  ASSERT_EQ(reply.result.at("file").size(), 1u) << reply.result.dump();
+  const json& volume = reply.result.at("file")[0];
+  EXPECT_EQ(volume.at("name"), disk.string());
+  EXPECT_EQ(volume.at("size"), 3);
+  EXPECT_EQ(volume.at("owner"), "inst1.example.com");
+  NodeReply unknown = client().call(node.target(), "volume_list", json{{"storage", {"drbd"}}});
+  EXPECT_FALSE(unknown.ok);
+  EXPECT_EQ(unknown.msg, "Storage plugin 'drbd' is not loaded on this node");
+}
+
 TEST_F(NodedTest, ParallelCallsToThreeNodesUnderOneTimeout) {
   std::vector<NodeTarget> targets;
   for (int n = 1; n <= 3; ++n) {
@@ -346,13 +364,13 @@ TEST_F(NodedTest, JobQueueUpdateAndRename) {
   EXPECT_EQ(readText(queue / "serial"), "17\n");
 
   NodeReply renamed = rpc.call(node.target(), "jobqueue_rename",
-                               json{{"renames", {{"job-17", "archive/0/job-17"}}}});
+                               json{{"renames", json::array({json::array({"job-17", "archive/0/job-17"})})}});
   ASSERT_TRUE(renamed.ok) << renamed.msg;
   EXPECT_FALSE(fs::exists(queue / "job-17"));
   EXPECT_TRUE(fs::exists(queue / "archive/0/job-17"));
 
   NodeReply missing = rpc.call(node.target(), "jobqueue_rename",
-                               json{{"renames", {{"job-18", "archive/0/job-18"}}}});
+                               json{{"renames", json::array({json::array({"job-18", "archive/0/job-18"})})}});
   EXPECT_FALSE(missing.ok);
   EXPECT_EQ(missing.code, ErrorCode::kNotFound);
   NodeReply badName = rpc.call(node.target(), "jobqueue_update",
@@ -361,7 +379,7 @@ TEST_F(NodedTest, JobQueueUpdateAndRename) {
   EXPECT_EQ(badName.msg,
             "Job queue file '../config.data' is not allowed (only 'job-<id>' and 'serial')");
   NodeReply badPair = rpc.call(node.target(), "jobqueue_rename",
-                               json{{"renames", {{"job-1"}}}});
+                               json{{"renames", json::array({json::array({"job-1"})})}});
   EXPECT_FALSE(badPair.ok);
 }
 

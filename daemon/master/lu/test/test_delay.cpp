@@ -54,7 +54,7 @@ class LuTestDelay : public LogicalUnit {
     // Sleep in short slices so an interruptible delay stops when canceled.
     while (std::chrono::steady_clock::now() < end) {
       if (interruptible_ && context.cancelRequested()) {
-        throw ExecError("Delay interrupted: the job was canceled");
+        throw CanceledError();
       }
       auto left = end - std::chrono::steady_clock::now();
       std::this_thread::sleep_for(
