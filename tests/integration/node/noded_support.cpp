@@ -14,8 +14,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <zmq.hpp>
-
 #include "core/rpc/server.h"
 #include "core/util/process.h"
 
@@ -145,25 +143,37 @@ core::rpc::NodeTarget NodeDaemon::target() const {
   return core::rpc::NodeTarget{name_, address_, port_, publicKey_, false};
 }
 
+RawConnection::RawConnection(const core::rpc::NodeTarget& node,
+                             const core::rpc::CurveKeyPair* clientKeys)
+    : socket_(context_, zmq::socket_type::dealer) {
+  socket_.set(zmq::sockopt::linger, 0);
+  if (clientKeys != nullptr) {
+    socket_.set(zmq::sockopt::curve_serverkey, node.serverKey);
+    socket_.set(zmq::sockopt::curve_publickey, clientKeys->publicKey);
+    socket_.set(zmq::sockopt::curve_secretkey, clientKeys->secretKey);
+  }
+  socket_.connect(core::rpc::tcpEndpoint(node.address, node.port));
+}
+
+bool RawConnection::send(const std::string& payload) {
+  return socket_.send(zmq::buffer(payload), zmq::send_flags::none).has_value();
+}
+
+std::optional<std::string> RawConnection::receive(std::chrono::milliseconds timeout) {
+  zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
+  if (zmq::poll(items, 1, timeout) == 0) return std::nullopt;
+  zmq::message_t reply;
+  if (!socket_.recv(reply, zmq::recv_flags::dontwait)) return std::nullopt;
+  return reply.to_string();
+}
+
 std::optional<std::string> rawExchange(const core::rpc::NodeTarget& node,
                                        const core::rpc::CurveKeyPair* clientKeys,
                                        const std::string& payload,
                                        std::chrono::milliseconds timeout) {
-  zmq::context_t context;
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::linger, 0);
-  if (clientKeys != nullptr) {
-    socket.set(zmq::sockopt::curve_serverkey, node.serverKey);
-    socket.set(zmq::sockopt::curve_publickey, clientKeys->publicKey);
-    socket.set(zmq::sockopt::curve_secretkey, clientKeys->secretKey);
-  }
-  socket.connect(core::rpc::tcpEndpoint(node.address, node.port));
-  if (!socket.send(zmq::buffer(payload), zmq::send_flags::none)) return std::nullopt;
-  zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
-  if (zmq::poll(items, 1, timeout) == 0) return std::nullopt;
-  zmq::message_t reply;
-  if (!socket.recv(reply, zmq::recv_flags::dontwait)) return std::nullopt;
-  return reply.to_string();
+  RawConnection connection(node, clientKeys);
+  if (!connection.send(payload)) return std::nullopt;
+  return connection.receive(timeout);
 }
 
 }  // namespace gantry::test

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <zmq.hpp>
+
 #include "core/rpc/client.h"
 #include "core/rpc/keys.h"
 
@@ -75,8 +77,23 @@ class NodeDaemon {
   pid_t pid_ = -1;
 };
 
-/// One raw request on a fresh DEALER: with CURVE when `clientKeys` is
-/// given, plain otherwise. The reply's bytes, or nullopt on no answer.
+/// A DEALER connection to a node, for sending bytes as they are: with CURVE
+/// when `clientKeys` is given, plain otherwise. Requests sent on one
+/// connection reach the daemon's queue in the order sent.
+class RawConnection {
+ public:
+  RawConnection(const core::rpc::NodeTarget& node,
+                const core::rpc::CurveKeyPair* clientKeys);
+  bool send(const std::string& payload);
+  /// The next reply's bytes, or nullopt if none comes within `timeout`.
+  std::optional<std::string> receive(std::chrono::milliseconds timeout);
+
+ private:
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+};
+
+/// One raw request on a fresh RawConnection; the reply or nullopt.
 std::optional<std::string> rawExchange(const core::rpc::NodeTarget& node,
                                        const core::rpc::CurveKeyPair* clientKeys,
                                        const std::string& payload,

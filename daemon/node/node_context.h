@@ -1,0 +1,36 @@
+// What the node's procedures work with: its directories, its plugins, its
+// keys and the authorizer they update after a join or a key upload.
+#pragma once
+
+#include <string>
+
+#include "core/plugins/registry.h"
+#include "core/rpc/authorizer.h"
+#include "core/rpc/keys.h"
+#include "core/rpc/procedures.h"
+#include "core/util/log.h"
+#include "gantry/sdk/host.h"
+
+namespace gantry::daemon::node {
+
+struct NodeContext {
+  sdk::HostPaths paths;
+  core::plugins::PluginRegistry* registry = nullptr;
+  core::rpc::ClientAuthorizer* authorizer = nullptr;
+  core::util::Logger* logger = nullptr;
+  core::rpc::CurveKeyPair nodeKeys;
+  std::string nodeFingerprint;
+};
+
+/// Every procedure gantry-noded serves (see the add* functions).
+void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+
+/// version, node_info, volume_list, test_delay.
+void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+/// upload_file, write_ssconf_files, read_ssconf, master_node_name,
+/// jobqueue_update, jobqueue_rename.
+void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+/// join.
+void addJoinProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
+
+}  // namespace gantry::daemon::node
