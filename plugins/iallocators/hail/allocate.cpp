@@ -2,6 +2,8 @@
 #include "allocate.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <memory>
 
 #include "gantry/sdk/allocator/node_ops.h"
@@ -24,6 +26,7 @@ std::string joinComma(const std::vector<std::string>& v) {
 
 alloc::OpResult<AllocElement> allocateOnSingle(const AlgorithmOptions& opts,
                                                const std::shared_ptr<const alloc::NodeList>& nl,
+                                               const alloc::ScoreTable& table,
                                                const alloc::Instance& inst, int pdx) {
   const alloc::Node& p = nl->at(pdx);
   auto pol = alloc::matchesPolicy(inst, p.ipolicy, p.exclStorage);
@@ -35,7 +38,7 @@ alloc::OpResult<AllocElement> allocateOnSingle(const AlgorithmOptions& opts,
   e.instance = inst;
   e.instance.pNode = pdx;
   e.instance.sNode = alloc::kNoNode;
-  e.metric.score = alloc::clusterScoreWith(*nl, {{pdx, &newP.value()}});
+  e.metric.score = table.scoreWith(pdx, newP.value());
   e.changed.push_back(std::move(newP.value()));
   return e;
 }
@@ -112,32 +115,210 @@ sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc:
   return failure("Unsupported number of nodes, only one or two  supported");
 }
 
+AllocContext::AllocContext(const alloc::NodeList& nl, const alloc::InstanceList& il)
+    : base_(std::make_shared<const alloc::NodeList>(nl)), il_(il) {}
+
+const alloc::ClusterStatistics& AllocContext::statistics() {
+  if (!stats_) {
+    std::vector<const alloc::Node*> all;
+    for (const auto& [i, n] : *base_) all.push_back(&n);
+    stats_ = alloc::computeStatistics(all);
+  }
+  return *stats_;
+}
+
+const alloc::ScoreTable& AllocContext::scoreTable() {
+  if (!table_) table_ = std::make_unique<alloc::ScoreTable>(*base_);
+  return *table_;
+}
+
+GlobalN1Checker& AllocContext::n1() {
+  if (!n1_) n1_ = std::make_unique<GlobalN1Checker>(*base_, il_);
+  return *n1_;
+}
+
 sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, const alloc::NodeList& nl,
                                     const alloc::InstanceList& il, const alloc::Instance& inst,
                                     const AllocNodes& candidates) {
-  auto base = std::make_shared<const alloc::NodeList>(nl);
-  auto isGood = [&](const AllocElement& e) {
-    return !opts.capacityChecks || allocGlobalN1(il, e);
+  AllocContext ctx(nl, il);
+  return tryAlloc(opts, ctx, inst, candidates);
+}
+
+namespace {
+
+// A successful pair candidate before it is needed as a whole element.
+struct PairCandidate {
+  int sdx;
+  double score;
+};
+
+// Pair candidates of one primary, evaluated without building every
+// candidate's nodes: the primary's addition is the same for all its
+// secondaries (up to the location score), and a secondary's addition is the
+// same for every primary it has no instance with yet. Scores use the same
+// incremental arithmetic as allocateOnPair, so they are the same doubles;
+// the candidates walked by the N+1 filter are then built by allocateOnPair.
+class PairEvaluator {
+ public:
+  PairEvaluator(const AlgorithmOptions& opts, AllocContext& ctx, const alloc::Instance& inst)
+      : opts_(opts), ctx_(ctx), nl_(*ctx.base()), inst_(inst) {}
+
+  AllocSolution evaluatePrimary(int pdx, const std::vector<int>& secondaries,
+                                const std::function<bool(const AllocElement&)>& isGood) {
+    const alloc::Node& p = nl_.at(pdx);
+    std::vector<alloc::FailMode> failures;
+    std::vector<PairCandidate> successes;
+    auto pol = alloc::matchesPolicy(inst_, p.ipolicy, p.exclStorage);
+    std::map<int, PrimaryProbe> primaries;  // by location score
+    for (int sdx : secondaries) {
+      if (!pol.ok()) {
+        failures.push_back(pol.failure());
+        continue;
+      }
+      const alloc::Node& s = nl_.at(sdx);
+      const int location = alloc::instanceLocationScore(p, &s);
+      auto pit = primaries.find(location);
+      if (pit == primaries.end()) pit = primaries.emplace(location, probePrimary(p, location)).first;
+      const PrimaryProbe& pp = pit->second;
+      if (pp.failure) {
+        failures.push_back(*pp.failure);
+        continue;
+      }
+      const SecondaryProbe& sp = probeSecondary(s, pdx);
+      if (sp.failure) {
+        failures.push_back(*sp.failure);
+        continue;
+      }
+      successes.push_back(
+          {sdx, alloc::scoreAfterUpdate(*pp.stats, s, rowOf(s), *sp.node, sp.row)});
+    }
+
+    // AllocCollection::toSolution on the light candidates.
+    std::vector<const PairCandidate*> sorted;
+    for (auto it = successes.rbegin(); it != successes.rend(); ++it) sorted.push_back(&*it);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const PairCandidate* a, const PairCandidate* b) {
+                       return a->score < b->score;
+                     });
+    AllocSolution out;
+    int dropped = 0;
+    const auto base = ctx_.base();
+    for (const PairCandidate* c : sorted) {
+      auto element = allocateOnPair(opts_, ctx_.statistics(), base, inst_, pdx, c->sdx);
+      if (!element.ok()) {  // cannot happen: the same checks passed above
+        ++dropped;
+        continue;
+      }
+      if (isGood(element.value())) {
+        out.solution = std::move(element.value());
+        break;
+      }
+      ++dropped;
+    }
+    out.allocs = static_cast<int>(successes.size()) - dropped;
+    out.failures.assign(dropped, alloc::FailMode::kN1);
+    out.failures.insert(out.failures.end(), failures.begin(), failures.end());
+    return out;
+  }
+
+ private:
+  struct PrimaryProbe {
+    std::optional<alloc::FailMode> failure;
+    std::optional<alloc::ClusterStatistics> stats;  // after the primary's addition
+  };
+  struct SecondaryProbe {
+    std::optional<alloc::FailMode> failure;
+    std::optional<alloc::Node> node;
+    alloc::NodeScoreRow row{};
+  };
+
+  alloc::Instance placed(int pdx, int sdx, int location) const {
+    alloc::Instance i = inst_;
+    i.locationScore = location;
+    i.pNode = pdx;
+    i.sNode = sdx;
+    return i;
+  }
+
+  PrimaryProbe probePrimary(const alloc::Node& p, int location) {
+    PrimaryProbe out;
+    auto newP = alloc::addPrimary(p, placed(p.idx, alloc::kNoNode, location),
+                                  opts_.ignoreSoftErrors);
+    if (!newP.ok()) {
+      out.failure = newP.failure();
+      return out;
+    }
+    out.stats = ctx_.statistics();
+    alloc::updateStatistics(*out.stats, p, rowOf(p), newP.value(),
+                            alloc::nodeScoreRow(newP.value()));
+    return out;
+  }
+
+  // The secondary's addition does not depend on the primary unless the
+  // secondary already holds an instance of it (its peers entry): only then
+  // is it recomputed for this pair.
+  const SecondaryProbe& probeSecondary(const alloc::Node& s, int pdx) {
+    if (s.peers.count(pdx)) {
+      SecondaryProbe& sp = exactSecondaries_[s.idx];
+      fill(sp, s, pdx);
+      return sp;
+    }
+    auto it = secondaries_.find(s.idx);
+    if (it == secondaries_.end()) {
+      it = secondaries_.emplace(s.idx, SecondaryProbe{}).first;
+      fill(it->second, s, pdx);
+    }
+    return it->second;
+  }
+
+  void fill(SecondaryProbe& sp, const alloc::Node& s, int pdx) {
+    auto newS = alloc::addSecondary(s, placed(pdx, s.idx, 0), pdx);
+    sp.failure.reset();
+    sp.node.reset();
+    if (!newS.ok()) {
+      sp.failure = newS.failure();
+      return;
+    }
+    sp.row = alloc::nodeScoreRow(newS.value());
+    sp.node = std::move(newS.value());
+  }
+
+  const alloc::NodeScoreRow& rowOf(const alloc::Node& n) {
+    auto it = rows_.find(n.idx);
+    if (it == rows_.end()) it = rows_.emplace(n.idx, alloc::nodeScoreRow(n)).first;
+    return it->second;
+  }
+
+  const AlgorithmOptions& opts_;
+  AllocContext& ctx_;
+  const alloc::NodeList& nl_;
+  const alloc::Instance& inst_;
+  std::map<int, SecondaryProbe> secondaries_, exactSecondaries_;
+  std::map<int, alloc::NodeScoreRow> rows_;
+};
+
+}  // namespace
+
+sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, AllocContext& ctx,
+                                    const alloc::Instance& inst, const AllocNodes& candidates) {
+  const alloc::NodeList& nl = *ctx.base();
+  std::function<bool(const AllocElement&)> isGood = [&](const AllocElement& e) {
+    return !opts.capacityChecks || ctx.n1().check(e);
   };
   AllocSolution result;
   if (const auto* singles = std::get_if<std::vector<int>>(&candidates)) {
     if (singles->empty()) return failure("No online nodes");
     AllocCollection c;
-    for (int pdx : *singles) collect(c, [&] { return allocateOnSingle(opts, base, inst, pdx); });
+    const alloc::ScoreTable& table = ctx.scoreTable();
+    for (int pdx : *singles) {
+      collect(c, [&] { return allocateOnSingle(opts, ctx.base(), table, inst, pdx); });
+    }
     result = c.toSolution(isGood);
   } else {
     const auto& pairs = std::get<1>(candidates);
     if (pairs.empty()) return failure("Not enough online nodes");
-    std::vector<const alloc::Node*> all;
-    for (const auto& [i, n] : nl) all.push_back(&n);
-    const auto stats = alloc::computeStatistics(all);
-    for (const auto& [pdx, ss] : pairs) {
-      AllocCollection c;
-      for (int sdx : ss) {
-        collect(c, [&] { return allocateOnPair(opts, stats, base, inst, pdx, sdx); });
-      }
-      result.merge(c.toSolution(isGood));
-    }
+    PairEvaluator evaluator(opts, ctx, inst);
+    for (const auto& [pdx, ss] : pairs) result.merge(evaluator.evaluatePrimary(pdx, ss, isGood));
   }
   result.log.insert(result.log.begin(), result.describe(nl));
   return result;
@@ -176,6 +357,8 @@ sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
   std::vector<std::string> filterMsgs, solMsgs;
   std::vector<std::pair<int, sdk::Result<AllocSolution>>> sols;
   bool anyGroup = false;
+  // Every group's candidates are scored and N+1-checked on the whole list.
+  AllocContext ctx(nl, il);
   for (const auto& [gdx, nodeIdx] : alloc::nodesByGroup(nl)) {
     if (allowed && std::find(allowed->begin(), allowed->end(), gdx) == allowed->end()) continue;
     anyGroup = true;
@@ -189,7 +372,7 @@ sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
     for (int i : nodeIdx) groupNodes.emplace(i, nl.at(i));
     auto cands = genAllocNodes(opts, groupNodes, count);
     sdk::Result<AllocSolution> sol =
-        cands.ok() ? tryAlloc(opts, nl, il, inst, cands.value())
+        cands.ok() ? tryAlloc(opts, ctx, inst, cands.value())
                    : sdk::Result<AllocSolution>(cands.error());
     for (auto& m : solutionDescription(g, sol)) solMsgs.push_back(std::move(m));
     sols.emplace_back(gdx, std::move(sol));

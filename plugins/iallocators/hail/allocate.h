@@ -2,6 +2,7 @@
 // tryGroupAlloc, allocList; AllocateSecondary.hs).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +11,9 @@
 
 #include "algorithm_options.h"
 #include "gantry/sdk/allocator/model.h"
+#include "gantry/sdk/allocator/score.h"
 #include "gantry/sdk/result.h"
+#include "global_n1.h"
 #include "solution.h"
 
 namespace gantry::plugins::hail {
@@ -21,11 +24,36 @@ using AllocNodes = std::variant<std::vector<int>, std::vector<std::pair<int, std
 sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc::NodeList& nl,
                                       int count);
 
+/// What every candidate evaluation over one scoring list shares: the list
+/// itself, its statistics and score rows, and the incremental N+1 checker,
+/// each built on first use (a multi-group allocation tries every group's
+/// candidates against the same whole-cluster list).
+class AllocContext {
+ public:
+  /// `il` must outlive the context unchanged; `nl` is copied.
+  AllocContext(const alloc::NodeList& nl, const alloc::InstanceList& il);
+  const std::shared_ptr<const alloc::NodeList>& base() const { return base_; }
+  const alloc::InstanceList& instances() const { return il_; }
+  const alloc::ClusterStatistics& statistics();
+  const alloc::ScoreTable& scoreTable();
+  GlobalN1Checker& n1();
+
+ private:
+  std::shared_ptr<const alloc::NodeList> base_;
+  const alloc::InstanceList& il_;
+  std::optional<alloc::ClusterStatistics> stats_;
+  std::unique_ptr<alloc::ScoreTable> table_;
+  std::unique_ptr<GlobalN1Checker> n1_;
+};
+
 /// Evaluates every candidate on the scoring list `nl`/`il` and picks the
 /// best one passing the global N+1 check (unless disabled).
 sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, const alloc::NodeList& nl,
                                     const alloc::InstanceList& il, const alloc::Instance& inst,
                                     const AllocNodes& candidates);
+/// The same over a shared context.
+sdk::Result<AllocSolution> tryAlloc(const AlgorithmOptions& opts, AllocContext& ctx,
+                                    const alloc::Instance& inst, const AllocNodes& candidates);
 
 struct GroupChoice {
   int group = 0;

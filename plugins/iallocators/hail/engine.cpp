@@ -31,11 +31,18 @@ std::string joinComma(const std::vector<std::string>& v) {
   return out;
 }
 
-// The whole cluster with a placement applied (its nodes and the instance).
+// The whole cluster with a placement applied (its nodes and the instance),
+// in place: withPlacement/withNewInstance restricted to what changes, so a
+// large cluster is not copied for every placement.
 void applyPlacement(alloc::NodeList& nl, alloc::InstanceList& il, const AllocElement& e) {
-  const alloc::NodeList placed = withPlacement(il, e);
-  for (const auto& n : e.changed) nl[n.idx] = placed.at(n.idx);
-  il = withNewInstance(il, e);
+  const int newIndex = static_cast<int>(il.size());
+  for (const auto& changed : e.changed) {
+    alloc::Node n = changed;
+    for (auto& i : n.pList) i = i < 0 ? newIndex : i;
+    for (auto& i : n.sList) i = i < 0 ? newIndex : i;
+    nl[n.idx] = std::move(n);
+  }
+  il[newIndex] = e.instance;
 }
 
 std::vector<std::string> nodeNames(const AllocElement& e) {
@@ -95,9 +102,7 @@ Processed allocList(const alloc::ClusterData& cd, const alloc::MultiAllocateRequ
     if (sol.solution) {
       ok.push_back(Json::array({entry.instance.name, nodeNames(*sol.solution)}));
       ++allocated;
-      const alloc::NodeList placed = withPlacement(il, *sol.solution);
-      for (const auto& n : sol.solution->changed) nl[n.idx] = placed.at(n.idx);
-      il = withNewInstance(il, *sol.solution);
+      applyPlacement(nl, il, *sol.solution);
     } else {
       bad.push_back(Json::array({entry.instance.name, joinComma(sol.log)}));
       ++failed;
@@ -238,7 +243,10 @@ Answer processRequest(const alloc::ParsedRequest& req, const AlgorithmOptions& o
     a.success = true;
     a.info = "Request successful: " + p.value().info;
     a.resultJson = p.value().result.dump();
-    alloc::ClusterData fin = req.cluster;
+    alloc::ClusterData fin;
+    fin.groups = req.cluster.groups;
+    fin.tags = req.cluster.tags;
+    fin.ipolicy = req.cluster.ipolicy;
     fin.nodes = std::move(p.value().nodes);
     fin.instances = std::move(p.value().instances);
     a.finalCluster = std::move(fin);

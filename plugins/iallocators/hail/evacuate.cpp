@@ -2,11 +2,14 @@
 #include "evacuate.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <memory>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "allocate.h"
+#include "gantry/sdk/allocator/score.h"
 
 namespace gantry::plugins::hail {
 namespace {
@@ -22,6 +25,46 @@ std::vector<nlohmann::ordered_json> opcodesOf(const alloc::NodeList& nl,
   for (const auto& m : moves) {
     for (auto& op : moveOpcodes(nl, inst, m)) out.push_back(std::move(op));
   }
+  return out;
+}
+
+// Scores of group `gdx` after a move, computed over the group's rows with
+// the move's few changed nodes swapped in: the same doubles as groupScore()
+// on the whole changed list, without copying the cluster for every
+// candidate.
+class GroupScorer {
+ public:
+  GroupScorer(const alloc::NodeList& nl, int gdx) {
+    for (const auto& [i, n] : nl) {
+      if (n.group == gdx) nodes_.emplace(i, n);
+    }
+    table_ = std::make_unique<alloc::ScoreTable>(nodes_);
+  }
+  double score(const alloc::NodeList& changed) const {
+    std::vector<const alloc::Node*> ptrs;
+    for (const auto& [i, n] : changed) ptrs.push_back(&n);
+    return table_->scoreWithNodes(ptrs);
+  }
+
+ private:
+  alloc::NodeList nodes_;
+  std::unique_ptr<alloc::ScoreTable> table_;
+};
+
+// The nodes a move of `inst` reads and writes: its own and the targets.
+alloc::NodeList involvedNodes(const alloc::NodeList& nl, const alloc::Instance& inst,
+                              std::initializer_list<int> targets) {
+  alloc::NodeList out;
+  for (int i : inst.allNodes()) {
+    if (i != alloc::kNoNode) out.emplace(i, nl.at(i));
+  }
+  for (int t : targets) out.emplace(t, nl.at(t));
+  return out;
+}
+
+alloc::NodeList withChanges(const alloc::NodeList& nl, const alloc::NodeList& changed) {
+  alloc::NodeList out = nl;
+  for (const auto& [i, n] : changed) out[i] = n;
   return out;
 }
 
@@ -41,12 +84,13 @@ sdk::Result<EvacStep> evacOneNodeOnly(bool force, const alloc::NodeList& nl,
       kind = Move::Kind::kFailoverToAny;
       break;
   }
+  const GroupScorer scorer(nl, gdx);
   std::string failMsg;
   std::optional<MoveResult> best;
   double bestScore = 0;
   int bestNode = alloc::kNoNode;
   for (int ndx : available) {
-    auto r = applyMove(force, nl, inst, Move{kind, ndx});
+    auto r = applyMove(force, involvedNodes(nl, inst, {ndx}), inst, Move{kind, ndx});
     if (!r.ok()) {
       if (!best) {
         failMsg += " Node " + nl.at(ndx).name + " failed: " +
@@ -54,7 +98,7 @@ sdk::Result<EvacStep> evacOneNodeOnly(bool force, const alloc::NodeList& nl,
       }
       continue;
     }
-    const double cv = groupScore(r.value().nodes, gdx);
+    const double cv = scorer.score(r.value().nodes);
     if (!best || !(bestScore < cv)) {
       best = std::move(r.value());
       bestScore = cv;
@@ -63,24 +107,27 @@ sdk::Result<EvacStep> evacOneNodeOnly(bool force, const alloc::NodeList& nl,
   }
   if (!best) return failure("Can't find any good node: " + failMsg);
   EvacStep step;
-  step.nodes = std::move(best->nodes);
+  step.nodes = withChanges(nl, best->nodes);
   step.instances = il;
   step.instances[inst.idx] = best->instance;
   step.opcodes = opcodesOf(step.nodes, best->instance, {Move{kind, bestNode}});
   return step;
 }
 
+// One (new primary, new secondary) pair: only the nodes involved are
+// copied; the whole step is built for the winner alone.
 struct DrbdAllResult {
-  EvacStep step;
+  alloc::NodeList changed;
+  alloc::Instance instance;
+  std::vector<Move> moves;
   double score;
 };
 
 sdk::Result<DrbdAllResult> evacDrbdAllInner(bool force, const alloc::NodeList& nl,
-                                            const alloc::InstanceList& il,
-                                            const alloc::Instance& inst, int gdx, int tp,
-                                            int ts) {
+                                            const GroupScorer& scorer,
+                                            const alloc::Instance& inst, int tp, int ts) {
   std::vector<Move> moves;
-  alloc::NodeList cur = nl;
+  alloc::NodeList cur = involvedNodes(nl, inst, {tp, ts});
   alloc::Instance ci = inst;
   auto step = [&](const Move& m, const char* what) -> std::optional<sdk::Error> {
     auto r = applyMove(force, cur, ci, m);
@@ -101,13 +148,8 @@ sdk::Result<DrbdAllResult> evacDrbdAllInner(bool force, const alloc::NodeList& n
                     "Changing secondary to final secondary")) {
     return *e;
   }
-  DrbdAllResult out;
-  out.step.instances = il;
-  out.step.instances[inst.idx] = ci;
-  out.step.opcodes = opcodesOf(cur, ci, moves);
-  out.score = groupScore(cur, gdx);
-  out.step.nodes = std::move(cur);
-  return out;
+  const double score = scorer.score(cur);
+  return DrbdAllResult{std::move(cur), std::move(ci), std::move(moves), score};
 }
 
 std::vector<int> groupNodesExcept(const alloc::NodeList& nl, int gdx,
@@ -163,10 +205,11 @@ sdk::Result<EvacStep> nodeEvacInstance(bool force, const alloc::NodeList& nl,
   }
   std::optional<DrbdAllResult> best;
   std::string lastFailure = "no nodes available";
+  const GroupScorer scorer(nl, gdx);
   for (int p : available) {
     for (int s : available) {
       if (p == s) continue;
-      auto r = evacDrbdAllInner(force, nl, il, inst, gdx, p, s);
+      auto r = evacDrbdAllInner(force, nl, scorer, inst, p, s);
       if (!r.ok()) {
         if (!best) lastFailure = "Allocation failed: " + r.error().message;
         continue;
@@ -175,7 +218,12 @@ sdk::Result<EvacStep> nodeEvacInstance(bool force, const alloc::NodeList& nl,
     }
   }
   if (!best) return failure("Can't find any good nodes for relocation: " + lastFailure);
-  return std::move(best->step);
+  EvacStep step;
+  step.nodes = withChanges(nl, best->changed);
+  step.instances = il;
+  step.instances[inst.idx] = best->instance;
+  step.opcodes = opcodesOf(step.nodes, best->instance, best->moves);
+  return step;
 }
 
 EvacOutcome tryNodeEvac(const AlgorithmOptions& opts, const alloc::NodeList& nl,

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +15,11 @@
 namespace gantry::sdk::allocator {
 namespace {
 
-using Json = nlohmann::ordered_json;
+// std::map objects: an ordered_json object checks every insertion against
+// all earlier keys, which makes a 20,000-instance request quadratic to read.
+// The input order of groups, nodes and instances (it decides indices and so
+// tie-breaks) is recorded while parsing instead (OrderedDomParser).
+using Json = nlohmann::json;
 
 struct ParseError {
   ErrorCode code;
@@ -298,10 +304,82 @@ AllocateRequest parseAllocEntry(const Json& entry, const Fields& request,
   return a;
 }
 
+// Keys of the top-level members' objects ("nodes": {name: ...}) in input
+// order, each once (a repeated key keeps its first place and its last value,
+// as an ordered object would), recorded while the DOM is built. A SAX
+// handler rather than a parse callback: the callback parser rescans the
+// enclosing object after every member, quadratic again.
+class OrderedDomParser {
+ public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  explicit OrderedDomParser(Json& result) : dom_(result, true) {}
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) { return dom_.number_float(v, s); }
+  bool string(string_t& v) { return dom_.string(v); }
+  bool binary(binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    ++depth_;
+    return dom_.start_object(n);
+  }
+  bool end_object() {
+    --depth_;
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    ++depth_;
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    --depth_;
+    return dom_.end_array();
+  }
+  bool key(string_t& k) {
+    if (depth_ == 1) {
+      // A repeated member replaces the earlier one, keys and all.
+      current_ = &order_[k];
+      current_->keys.clear();
+      current_->seen.clear();
+    } else if (depth_ == 2 && current_ && current_->seen.insert(k).second) {
+      current_->keys.push_back(k);
+    }
+    return dom_.key(k);
+  }
+  bool parse_error(std::size_t pos, const std::string& token,
+                   const nlohmann::detail::exception& ex) {
+    return dom_.parse_error(pos, token, ex);
+  }
+
+  const std::vector<std::string>& keysOf(const std::string& member) const {
+    static const std::vector<std::string> kNone;
+    auto it = order_.find(member);
+    return it == order_.end() ? kNone : it->second.keys;
+  }
+
+ private:
+  struct Keys {
+    std::vector<std::string> keys;
+    std::set<std::string> seen;
+  };
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  int depth_ = 0;
+  std::map<std::string, Keys> order_;
+  Keys* current_ = nullptr;
+};
+
 ParsedRequest parse(std::string_view body, const LoadOptions& options) {
   Json decoded;
+  OrderedDomParser parser(decoded);
   try {
-    decoded = Json::parse(body);
+    Json::sax_parse(body, &parser);
   } catch (const Json::exception& e) {
     fail(std::string("Parsing input IAllocator message: Invalid JSON: ") + e.what());
   }
@@ -313,24 +391,23 @@ ParsedRequest parse(std::string_view body, const LoadOptions& options) {
   ParsedRequest out;
   ClusterData& cd = out.cluster;
   std::map<std::string, int> ktg, ktn, kti;
-  for (auto it = top.object("nodegroups").begin(); it != top.object("nodegroups").end();
-       ++it) {
-    Group g = parseGroup(it.key(), it.value());
+  const Json& groups = top.object("nodegroups");
+  for (const std::string& key : parser.keysOf("nodegroups")) {
+    Group g = parseGroup(key, groups.at(key));
     g.idx = static_cast<int>(cd.groups.size());
-    ktg.emplace(it.key(), g.idx);
+    ktg.emplace(key, g.idx);
     cd.groups.push_back(std::move(g));
   }
   const Json& nodes = top.object("nodes");
-  for (auto it = nodes.begin(); it != nodes.end(); ++it) {
-    Node n = parseNode(it.key(), it.value(), ktg);
+  for (const std::string& key : parser.keysOf("nodes")) {
+    Node n = parseNode(key, nodes.at(key), ktg);
     n.idx = static_cast<int>(cd.nodes.size());
-    ktn.emplace(it.key(), n.idx);
+    ktn.emplace(key, n.idx);
     cd.nodes.emplace(n.idx, std::move(n));
   }
   const Json& instances = top.object("instances");
-  for (auto it = instances.begin(); it != instances.end(); ++it) {
-    const std::string& name = it.key();
-    const Json& obj = asObject(it.value(), "invalid data for instance '" + name + "': ");
+  for (const std::string& name : parser.keysOf("instances")) {
+    const Json& obj = asObject(instances.at(name), "invalid data for instance '" + name + "': ");
     Instance inst = parseBaseInstance(name, obj);
     Fields f(obj, "invalid data for instance '" + name + "'");
     const Json& nl = f.raw("nodes");

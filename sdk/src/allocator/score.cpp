@@ -42,7 +42,9 @@ constexpr std::array<Kind, kScoreComponents> kKinds = {
 // Components 4 and 5 aggregate offline nodes, every other one online nodes.
 constexpr bool forOnline(int c) { return c != 4 && c != 5; }
 
-std::array<double, kScoreComponents> nodeValues(const Node& n) {
+}  // namespace
+
+NodeScoreRow nodeScoreRow(const Node& n) {
   const double ipri = static_cast<double>(n.pList.size());
   const double isec = static_cast<double>(n.sList.size());
   std::array<double, kScoreComponents> v{};
@@ -68,6 +70,8 @@ std::array<double, kScoreComponents> nodeValues(const Node& n) {
   v[19] = n.pRem;
   return v;
 }
+
+namespace {
 
 void aggregate(Statistic& st, int c, const std::vector<const Node*>& nodes,
                const std::vector<std::array<double, kScoreComponents>>& values) {
@@ -131,8 +135,8 @@ ClusterStatistics computeStatistics(const std::vector<const Node*>& nodes) {
   for (const Node* n : nodes) (n->offline ? offline : online).push_back(n);
   std::vector<std::array<double, kScoreComponents>> onVals, offVals;
   onVals.reserve(online.size());
-  for (const Node* n : online) onVals.push_back(nodeValues(*n));
-  for (const Node* n : offline) offVals.push_back(nodeValues(*n));
+  for (const Node* n : online) onVals.push_back(nodeScoreRow(*n));
+  for (const Node* n : offline) offVals.push_back(nodeScoreRow(*n));
   ClusterStatistics stats;
   for (int c = 0; c < kScoreComponents; ++c) {
     if (forOnline(c)) {
@@ -145,9 +149,12 @@ ClusterStatistics computeStatistics(const std::vector<const Node*>& nodes) {
 }
 
 void updateStatistics(ClusterStatistics& stats, const Node& oldNode, const Node& newNode) {
+  updateStatistics(stats, oldNode, nodeScoreRow(oldNode), newNode, nodeScoreRow(newNode));
+}
+
+void updateStatistics(ClusterStatistics& stats, const Node& oldNode, const NodeScoreRow& x,
+                      const Node& newNode, const NodeScoreRow& y) {
   const bool online = !oldNode.offline;
-  const auto x = nodeValues(oldNode);
-  const auto y = nodeValues(newNode);
   for (int c = 0; c < kScoreComponents; ++c) {
     if (forOnline(c) != online) continue;
     Statistic& st = stats[c];
@@ -180,6 +187,44 @@ void updateStatistics(ClusterStatistics& stats, const Node& oldNode, const Node&
   }
 }
 
+double scoreAfterUpdate(const ClusterStatistics& stats, const Node& oldNode,
+                        const NodeScoreRow& x, const Node& newNode, const NodeScoreRow& y) {
+  if (!oldNode.instanceMap.empty() || !newNode.instanceMap.empty()) {
+    ClusterStatistics copy = stats;
+    updateStatistics(copy, oldNode, x, newNode, y);
+    return scoreFromStatistics(copy);
+  }
+  // updateStatistics and scoreFromStatistics fused, expression for
+  // expression, so the result is the same double.
+  const bool online = !oldNode.offline;
+  double total = 0;
+  for (int c = 0; c < kScoreComponents; ++c) {
+    const Statistic& st = stats[c];
+    double value;
+    if (forOnline(c) != online) {
+      value = st.value();
+    } else {
+      switch (st.kind) {
+        case Kind::kSum:
+          value = st.sum + (y[c] - x[c]);
+          break;
+        case Kind::kStdDev: {
+          const double ds = y[c] - x[c];
+          const double dss = y[c] * y[c] - x[c] * x[c];
+          const double dnnvar = (st.n * dss - 2 * st.sum * ds) - ds * ds;
+          value = std::sqrt(std::max(0.0, st.var + dnnvar / (st.n * st.n)));
+          break;
+        }
+        default:  // no exclusion pairs on either node: the map is unchanged
+          value = st.value();
+          break;
+      }
+    }
+    total = total + kComponents[c].weight * value;
+  }
+  return total;
+}
+
 std::array<double, kScoreComponents> componentValues(const ClusterStatistics& stats) {
   std::array<double, kScoreComponents> out{};
   for (int c = 0; c < kScoreComponents; ++c) out[c] = stats[c].value();
@@ -190,6 +235,124 @@ double scoreFromStatistics(const ClusterStatistics& stats) {
   double total = 0;
   for (int c = 0; c < kScoreComponents; ++c) {
     total = total + kComponents[c].weight * stats[c].value();
+  }
+  return total;
+}
+
+ScoreTable::ScoreTable(const NodeList& nodes) {
+  rows_.reserve(nodes.size());
+  for (const auto& [i, n] : nodes) {
+    position_.emplace(i, static_cast<int>(rows_.size()));
+    rows_.push_back(nodeScoreRow(n));
+    offline_.push_back(n.offline ? 1 : 0);
+    nodePtrs_.push_back(&n);
+    if (!n.offline) {
+      for (const auto& [k, count] : n.instanceMap) exclusionUnion_[k] += count;
+    }
+  }
+  Statistic st;
+  st.kind = Kind::kMap;
+  st.map = exclusionUnion_;
+  baseMapValue_ = st.value();
+}
+
+double ScoreTable::score() const { return compute({}); }
+
+double ScoreTable::scoreWith(int idx, const Node& replacement) const {
+  auto it = position_.find(idx);
+  if (it == position_.end()) return compute({});
+  return compute({Replacement{it->second, nodeScoreRow(replacement), &replacement}});
+}
+
+double ScoreTable::scoreWithNodes(const std::vector<const Node*>& replacements) const {
+  std::vector<Replacement> list;
+  for (const Node* n : replacements) {
+    auto it = position_.find(n->idx);
+    if (it == position_.end()) continue;
+    list.push_back(Replacement{it->second, nodeScoreRow(*n), n});
+  }
+  return compute(list);
+}
+
+// computeStatistics + scoreFromStatistics over the rows, some rows swapped.
+// The sums for all components run side by side, each still left to right
+// over the nodes, so every component gets exactly the additions (in the
+// same order) that aggregate() performs.
+double ScoreTable::compute(const std::vector<Replacement>& replacements) const {
+  const int count = static_cast<int>(rows_.size());
+  auto replacementAt = [&](int i) -> const Replacement* {
+    const Replacement* found = nullptr;  // the last one wins, as in a map
+    for (const auto& r : replacements) {
+      if (r.position == i) found = &r;
+    }
+    return found;
+  };
+  auto rowAt = [&](int i) -> const NodeScoreRow& {
+    const Replacement* r = replacementAt(i);
+    return r ? r->row : rows_[i];
+  };
+  auto offlineAt = [&](int i) {
+    const Replacement* r = replacementAt(i);
+    return r ? r->node->offline : offline_[i] != 0;
+  };
+
+  double n = 0;
+  NodeScoreRow sum{};
+  double off4 = 0, off5 = 0;
+  for (int i = 0; i < count; ++i) {
+    const NodeScoreRow& v = rowAt(i);
+    if (offlineAt(i)) {
+      off4 = off4 + v[4];
+      off5 = off5 + v[5];
+      continue;
+    }
+    n = n + 1;
+    for (int c = 0; c < kScoreComponents; ++c) sum[c] = sum[c] + v[c];
+  }
+  NodeScoreRow mean{};
+  for (int c = 0; c < kScoreComponents; ++c) mean[c] = sum[c] / n;
+  NodeScoreRow nvar{};
+  for (int i = 0; i < count; ++i) {
+    if (offlineAt(i)) continue;
+    const NodeScoreRow& v = rowAt(i);
+    for (int c = 0; c < kScoreComponents; ++c) {
+      const double d = v[c] - mean[c];
+      nvar[c] = nvar[c] + d * d;
+    }
+  }
+
+  // Location exclusion: the union only changes when a map is involved.
+  bool mapTouched = false;
+  for (const auto& r : replacements) {
+    mapTouched = mapTouched || !nodePtrs_[r.position]->instanceMap.empty() ||
+                 !r.node->instanceMap.empty() || (offline_[r.position] != 0) != r.node->offline;
+  }
+  double mapValue = baseMapValue_;
+  if (mapTouched) {
+    Statistic st;
+    st.kind = Kind::kMap;
+    for (int i = 0; i < count; ++i) {
+      if (offlineAt(i)) continue;
+      const Replacement* r = replacementAt(i);
+      const Node* node = r ? r->node : nodePtrs_[i];
+      for (const auto& [k, c] : node->instanceMap) st.map[k] += c;
+    }
+    mapValue = st.value();
+  }
+
+  double total = 0;
+  for (int c = 0; c < kScoreComponents; ++c) {
+    double value = 0;
+    if (!forOnline(c)) {
+      value = c == 4 ? off4 : off5;
+    } else if (kKinds[c] == Kind::kSum) {
+      value = sum[c];
+    } else if (kKinds[c] == Kind::kStdDev) {
+      value = std::sqrt(nvar[c] / n);
+    } else {
+      value = mapValue;
+    }
+    total = total + kComponents[c].weight * value;
   }
   return total;
 }

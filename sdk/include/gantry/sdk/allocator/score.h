@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+
 #include "gantry/sdk/allocator/model.h"
 
 namespace gantry::sdk::allocator {
@@ -50,6 +51,53 @@ void updateStatistics(ClusterStatistics& stats, const Node& oldNode,
 double scoreFromStatistics(const ClusterStatistics& stats);
 /// Each component's value (unweighted).
 std::array<double, kScoreComponents> componentValues(const ClusterStatistics& stats);
+
+/// One node's per-component values (its row of the score table).
+using NodeScoreRow = std::array<double, kScoreComponents>;
+NodeScoreRow nodeScoreRow(const Node& node);
+
+/// updateStatistics with the nodes' rows already computed (same arithmetic,
+/// same result).
+void updateStatistics(ClusterStatistics& stats, const Node& oldNode, const NodeScoreRow& oldRow,
+                      const Node& newNode, const NodeScoreRow& newRow);
+
+/// scoreFromStatistics of `stats` after updateStatistics(old -> new),
+/// without changing `stats` (and without copying it when neither node has
+/// location-exclusion pairs). Bit-identical to copy, update, score.
+double scoreAfterUpdate(const ClusterStatistics& stats, const Node& oldNode,
+                        const NodeScoreRow& oldRow, const Node& newNode,
+                        const NodeScoreRow& newRow);
+
+/// Full recomputations of one node list with one node replaced, for many
+/// candidates: the other nodes' rows are computed once. scoreWith() is
+/// bit-identical to clusterScoreWith(nodes, {{idx, &replacement}}) (same
+/// sums in the same order) at a fraction of the cost. The node list must
+/// outlive the table and stay unchanged.
+class ScoreTable {
+ public:
+  explicit ScoreTable(const NodeList& nodes);
+  double score() const;
+  double scoreWith(int idx, const Node& replacement) const;
+  /// Several nodes replaced (each by its idx); nodes that are not in the
+  /// list are ignored, as in clusterScoreWith. Bit-identical to
+  /// clusterScoreWith with the same replacements.
+  double scoreWithNodes(const std::vector<const Node*>& replacements) const;
+
+ private:
+  struct Replacement {
+    int position;
+    NodeScoreRow row;
+    const Node* node;
+  };
+  double compute(const std::vector<Replacement>& replacements) const;
+
+  std::map<int, int> position_;       // node idx -> row
+  std::vector<NodeScoreRow> rows_;    // in key order
+  std::vector<char> offline_;
+  std::vector<const Node*> nodePtrs_;
+  TagPairMap exclusionUnion_;         // union of the online nodes' maps
+  double baseMapValue_ = 0;
+};
 
 /// Full recomputation over a node list in key order.
 double clusterScore(const NodeList& nodes);
