@@ -45,6 +45,14 @@ struct LockManager::WaitContext {
   std::condition_variable wake;
 };
 
+CancelToken::Subscription LockManager::wakeOnCancel(const AcquireOptions& options,
+                                                   WaitContext& context) {
+  return CancelToken::Subscription(options.cancel, [this, &context] {
+    std::lock_guard guard(mutex_);
+    context.wake.notify_all();
+  });
+}
+
 struct LockManager::OwnerState {
   struct LevelHold {
     std::optional<Mode> levelLock;  // set: holds the whole level
@@ -349,10 +357,7 @@ LockStatus LockManager::acquire(const OwnerId& owner, Level level,
   WaitContext context;
   // Declared before the mutex guard: unsubscribing happens unlocked, after
   // it, so a concurrent cancel() (token mutex, then ours) cannot deadlock.
-  CancelToken::Subscription subscription(options.cancel, [this, &context] {
-    std::lock_guard guard(mutex_);
-    context.wake.notify_all();
-  });
+  CancelToken::Subscription subscription = wakeOnCancel(options, context);
   std::unique_lock lock(mutex_);
   OwnerState& state = enterCall(owner, "acquire locks");
   ScopeExit leave([this, &state] { leaveCall(state); });
@@ -382,10 +387,7 @@ LockStatus LockManager::acquireAll(const OwnerId& owner, Level level,
                                    Mode mode, const AcquireOptions& options) {
   const Deadline deadline = deadlineFor(options);
   WaitContext context;
-  CancelToken::Subscription subscription(options.cancel, [this, &context] {
-    std::lock_guard guard(mutex_);
-    context.wake.notify_all();
-  });
+  CancelToken::Subscription subscription = wakeOnCancel(options, context);
   std::unique_lock lock(mutex_);
   OwnerState& state = enterCall(owner, "acquire locks");
   ScopeExit leave([this, &state] { leaveCall(state); });
@@ -502,10 +504,7 @@ LockStatus LockManager::add(const OwnerId& owner, Level level,
   for (const std::string& name : wanted) checkMemberName(level, name);
   const Deadline deadline = deadlineFor(options);
   WaitContext context;
-  CancelToken::Subscription subscription(options.cancel, [this, &context] {
-    std::lock_guard guard(mutex_);
-    context.wake.notify_all();
-  });
+  CancelToken::Subscription subscription = wakeOnCancel(options, context);
   std::unique_lock lock(mutex_);
   OwnerState& state = enterCall(owner, "add locks");
   ScopeExit leave([this, &state] { leaveCall(state); });
@@ -549,10 +548,7 @@ RemoveOutcome LockManager::remove(const OwnerId& owner, Level level,
   const std::vector<std::string> wanted = sortedUnique(names);
   const Deadline deadline = deadlineFor(options);
   WaitContext context;
-  CancelToken::Subscription subscription(options.cancel, [this, &context] {
-    std::lock_guard guard(mutex_);
-    context.wake.notify_all();
-  });
+  CancelToken::Subscription subscription = wakeOnCancel(options, context);
   std::unique_lock lock(mutex_);
   OwnerState& state = enterCall(owner, "remove locks");
   ScopeExit leave([this, &state] { leaveCall(state); });

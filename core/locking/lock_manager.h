@@ -228,6 +228,10 @@ class LockManager {
   void releaseLevelLock(OwnerState& state, Level level);
   void deleteLock(OwnerState& state, const LockPtr& target);
   void noteQueueChange();
+  /// A cancel of `options.cancel` wakes the call waiting on `context`.
+  /// Keep the result declared before the mutex guard (see acquire()).
+  CancelToken::Subscription wakeOnCancel(const AcquireOptions& options,
+                                         WaitContext& context);
   const OwnerState* findOwner(const OwnerId& owner) const;
   const Lock* findLock(Level level, std::string_view name) const;
 

@@ -8,6 +8,21 @@
 namespace gantry::core::luxi {
 namespace {
 
+// Lists as "[a, b]" and objects as "{k: v}", the separators Haskell's
+// pretty printer and Python's json.dumps share; `format` prints elements.
+std::string formatContainer(const Json& value, std::string (*format)(const Json&)) {
+  const bool isObject = value.is_object();
+  std::string out = isObject ? "{" : "[";
+  bool first = true;
+  for (const auto& [key, item] : value.items()) {
+    if (!first) out += ", ";
+    first = false;
+    if (isObject) out += format(Json(key)) + ": ";
+    out += format(item);
+  }
+  return out + (isObject ? "}" : "]");
+}
+
 // Shortest round-trip digits of |value| and the decimal exponent such that
 // |value| = 0.d1d2d3... * 10^exponent (Haskell's floatToDigits).
 struct Digits {
@@ -260,26 +275,9 @@ std::string haskellPretty(const Json& value) {
       }
       return out + "\"";
     }
-    case Json::value_t::array: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& item : value) {
-        if (!first) out += ", ";
-        first = false;
-        out += haskellPretty(item);
-      }
-      return out + "]";
-    }
-    case Json::value_t::object: {
-      std::string out = "{";
-      bool first = true;
-      for (const auto& [key, item] : value.items()) {
-        if (!first) out += ", ";
-        first = false;
-        out += haskellPretty(Json(key)) + ": " + haskellPretty(item);
-      }
-      return out + "}";
-    }
+    case Json::value_t::array:
+    case Json::value_t::object:
+      return formatContainer(value, haskellPretty);
     default:
       return value.dump();
   }
@@ -366,26 +364,9 @@ std::string pythonJsonDumps(const Json& value) {
       }
       return out + "\"";
     }
-    case Json::value_t::array: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& item : value) {
-        if (!first) out += ", ";
-        first = false;
-        out += pythonJsonDumps(item);
-      }
-      return out + "]";
-    }
-    case Json::value_t::object: {
-      std::string out = "{";
-      bool first = true;
-      for (const auto& [key, item] : value.items()) {
-        if (!first) out += ", ";
-        first = false;
-        out += pythonJsonDumps(Json(key)) + ": " + pythonJsonDumps(item);
-      }
-      return out + "}";
-    }
+    case Json::value_t::array:
+    case Json::value_t::object:
+      return formatContainer(value, pythonJsonDumps);
     default:
       return value.dump();
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/locking/lock_manager.h"
+#include "watchdog_support.h"
 
 using namespace gantry::core::locking;
 using namespace std::chrono_literals;
@@ -30,27 +31,7 @@ constexpr int kJobs = 1000;
 constexpr int kThreads = 8;
 constexpr std::uint32_t kSeed = 20240611;
 
-void runWithWatchdog(const std::function<void()>& body,
-                     std::chrono::seconds limit) {
-  std::promise<void> finished;
-  std::future<void> done = finished.get_future();
-  std::thread runner([&] {
-    try {
-      body();
-      finished.set_value();
-    } catch (...) {
-      finished.set_exception(std::current_exception());
-    }
-  });
-  if (done.wait_for(limit) != std::future_status::ready) {
-    ADD_FAILURE() << "watchdog: not finished after " << limit.count()
-                  << " s (deadlock?)";
-    std::fflush(nullptr);
-    std::_Exit(EXIT_FAILURE);
-  }
-  runner.join();
-  done.get();
-}
+using gantry::testing::runWithWatchdog;
 
 InitialLocks stressCluster() {
   InitialLocks initial;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/locking/lock_manager.h"
+#include "watchdog_support.h"
 
 using namespace gantry::core::locking;
 using namespace std::chrono_literals;
@@ -28,29 +29,7 @@ constexpr auto kLimit = 5s;  // generous: each wait normally takes micro-
                              // seconds; only a bug comes near it
 const AcquireOptions kTry = AcquireOptions{}.withTimeout(0ns);
 
-// Runs `body` on its own thread. If it does not finish within `limit`, the
-// test fails and the process ends: a deadlock must not hang the run.
-void runWithWatchdog(const std::function<void()>& body,
-                     std::chrono::seconds limit = 10s) {
-  std::promise<void> finished;
-  std::future<void> done = finished.get_future();
-  std::thread runner([&] {
-    try {
-      body();
-      finished.set_value();
-    } catch (...) {
-      finished.set_exception(std::current_exception());
-    }
-  });
-  if (done.wait_for(limit) != std::future_status::ready) {
-    ADD_FAILURE() << "watchdog: not finished after " << limit.count()
-                  << " s (deadlock?)";
-    std::fflush(nullptr);
-    std::_Exit(EXIT_FAILURE);
-  }
-  runner.join();
-  done.get();
-}
+using gantry::testing::runWithWatchdog;
 
 // Opens once `parties` threads have arrived; a thread that waits longer
 // than the limit gets false (the others never came).
