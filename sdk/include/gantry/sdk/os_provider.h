@@ -44,6 +44,15 @@ struct OsRequest {
   std::string oldName;                  // rename, import: the former name
   int diskIndex = 0;                    // import/export: which disk
   std::filesystem::path streamFile;     // import: read from; export: write to
+  // Appended in ABI 1.1.
+  /// Export: the device to read when it is not the instance's disk itself
+  /// (a snapshot); empty: the disk's devicePath. Likewise its URI.
+  std::filesystem::path exportDevice;
+  std::string exportUri;
+  /// When not null, the script's output (stdout and stderr, as written to
+  /// the OS log file) is appended here, success or not, for the job log.
+  /// Lives for the call only.
+  std::string* output = nullptr;
 };
 
 class GANTRY_SDK_API OsProvider {
