@@ -101,9 +101,9 @@ Environment coreEnvironment(const LoadedOs& os, std::string_view osName,
     if (variant.empty()) variant = os.definition.variants.front();
   }
   env["OS_VARIANT"] = variant;
-  if (os.apiVersion >= kApiV20) {
-    for (const auto& [name, value] : osParams) env[osParamVariable(name)] = pythonStr(value);
-  }
+  // Ganeti passes the parameters whatever the API version; only API 20
+  // lets an OS declare (and verify) them.
+  for (const auto& [name, value] : osParams) env[osParamVariable(name)] = pythonStr(value);
   env["PATH"] = kScriptPath;
   return env;
 }

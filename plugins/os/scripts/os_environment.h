@@ -16,7 +16,7 @@ using Environment = std::map<std::string, std::string>;
 /// Ganeti's HOOKS_PATH: the PATH every OS script gets.
 inline constexpr const char* kScriptPath = "/sbin:/bin:/usr/sbin:/usr/bin";
 
-/// OS_API_VERSION, OS_NAME, OS_VARIANT, DEBUG_LEVEL, OSP_* (API >= 20) and
+/// OS_API_VERSION, OS_NAME, OS_VARIANT, DEBUG_LEVEL, OSP_* and
 /// PATH: what every script gets; `verify` gets only this.
 Environment coreEnvironment(const LoadedOs& os, std::string_view osName,
                             const sdk::ParamMap& osParams, int debugLevel);

@@ -283,12 +283,15 @@ TEST_F(ScriptsOsProviderTest, CreateEnvironmentApi20) {
   EXPECT_EQ(readText(r.instance.disks[0].devicePath).substr(0, 14), "envdump inst1\n");
 }
 
-TEST_F(ScriptsOsProviderTest, CreateEnvironmentApi15HasVariantsButNoParameters) {
+TEST_F(ScriptsOsProviderTest, CreateEnvironmentApi15) {
   install("15\n");
   std::string output;
   ASSERT_TRUE(os_->create(request("inst1", &output)).ok());
   Env expected = instanceVariables("inst1", 15);
   expected["DEBUG_LEVEL"] = "2";
+  // Ganeti's OSCoreEnv passes the parameters whatever the version.
+  expected["OSP_FLAVOR"] = "secret";
+  expected["OSP_MY_PARAM"] = "private";
   expectEnvironment(dumpedEnvironment(output, "create"), expected);
 }
 
@@ -297,9 +300,13 @@ TEST_F(ScriptsOsProviderTest, CreateEnvironmentApi10HasNoVariant) {
   std::string output;
   auto r = request("inst1", &output);
   r.debugLevel = 0;
+  r.osParams.clear();
+  r.osParamsPrivate.clear();
+  r.osParamsSecret = {{"root-pw", std::string("s3cret")}};
   ASSERT_TRUE(os_->create(r).ok());
   Env expected = instanceVariables("inst1", 10);
   expected["DEBUG_LEVEL"] = "0";
+  expected["OSP_ROOT_PW"] = "s3cret";
   const Env got = dumpedEnvironment(output, "create");
   expectEnvironment(got, expected);
   EXPECT_EQ(got.at("OS_VARIANT"), "");
