@@ -23,7 +23,9 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 std::string capitalized(std::string text) {
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') {
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  }
   return text;
 }
 

@@ -415,7 +415,8 @@ TEST_F(ScriptsOsProviderTest, RenameEnvironment) {
   expectEnvironment(dumpedEnvironment(output, "rename"), expected);
   bool found = false;
   for (const auto& entry : fs::directory_iterator(host_.paths().logDir / "os")) {
-    found = found || entry.path().filename().string().rfind("rename-envdump+beta-old1-new1-", 0) == 0;
+    const std::string name = entry.path().filename().string();
+    found = found || name.rfind("rename-envdump+beta-old1-new1-", 0) == 0;
   }
   EXPECT_TRUE(found);
   r.oldName.clear();
