@@ -256,6 +256,9 @@ std::optional<LoadedOs> findOs(const std::string& name,
       found = loadOsDirectory(name, dir);
     } else {
       found->definition.hiddenPaths.push_back(dir);
+      LoadedOs hidden = loadOsDirectory(name, dir);
+      found->definition.hiddenDiagnoses.push_back(
+          hidden.definition.valid ? std::string() : hidden.definition.diagnose);
     }
   }
   return found;

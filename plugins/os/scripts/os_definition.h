@@ -56,8 +56,8 @@ std::pair<std::string, std::string> splitOsName(std::string_view osName);
 LoadedOs loadOsDirectory(const std::string& name, const std::filesystem::path& dir);
 
 /// The first directory of `searchPath` holding a directory `name` wins;
-/// later ones are recorded as hidden. nullopt when no directory has it (or
-/// the name is not acceptable).
+/// later ones are recorded as hidden, with their own diagnose. nullopt when
+/// no directory has it (or the name is not acceptable).
 std::optional<LoadedOs> findOs(const std::string& name,
                                const std::vector<std::filesystem::path>& searchPath);
 

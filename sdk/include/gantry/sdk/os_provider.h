@@ -29,6 +29,9 @@ struct OsDefinition {
   bool trusted = true;
   /// Later entries of the search path with the same name (shadowed).
   std::vector<std::filesystem::path> hiddenPaths;
+  /// Appended in ABI 1.1: for each of hiddenPaths, why that copy is invalid,
+  /// or empty when it is valid (`gnt-os diagnose` shows both).
+  std::vector<std::string> hiddenDiagnoses;
 };
 
 /// What an OS operation works on: the instance (disks attached, paths set),

@@ -159,6 +159,17 @@ TEST_F(OsDefinitionTest, SearchPathFirstDirectoryWinsLaterOnesAreHidden) {
   EXPECT_EQ(os->definition.path, searchDir() / "envdump");
   EXPECT_EQ(os->apiVersion, 10);
   EXPECT_EQ(os->definition.hiddenPaths, std::vector<fs::path>{second / "envdump"});
+  EXPECT_EQ(os->definition.hiddenDiagnoses, std::vector<std::string>{""});
+  const fs::path third = host_.root() / "third";
+  installEnvdump(third, "5\n");
+  auto three = findOs("envdump", {searchDir(), second, third});
+  ASSERT_TRUE(three.has_value());
+  EXPECT_EQ(three->definition.hiddenPaths,
+            (std::vector<fs::path>{second / "envdump", third / "envdump"}));
+  EXPECT_EQ(three->definition.hiddenDiagnoses,
+            (std::vector<std::string>{"", "API version mismatch for path '" +
+                                              (third / "envdump").string() +
+                                              "': found [5], want frozenset({10, 20, 15})."}));
 
   installEnvdump(second, "20\n", "other");
   fs::create_directories(second / "bad.name");
