@@ -1,0 +1,718 @@
+#include "kvm_hypervisor.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "kvm_command.h"
+#include "kvm_params.h"
+#include "node_info.h"
+#include "process_control.h"
+#include "qmp_client.h"
+
+namespace gantry::plugins::kvm {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using sdk::Error;
+using sdk::ErrorCode;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kQmpConnectTimeout{10000};
+constexpr milliseconds kQmpCommandTimeout{10000};
+constexpr milliseconds kLaunchTimeout{60000};
+constexpr milliseconds kKillTimeout{10000};
+constexpr milliseconds kSoftRebootTimeout{60000};
+constexpr milliseconds kMigrationSettleTimeout{15000};
+constexpr std::int64_t kMiB = 1024 * 1024;
+constexpr const char* kConsoleWrapper = "/usr/lib/gantry/tools/kvm-console-wrapper";
+
+std::string str(std::string_view s) { return std::string(s); }
+
+Error withContext(const std::string& context, const Error& error) {
+  return {error.code, context + ": " + error.message};
+}
+
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+sdk::Result<void> writeTextAtomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      return Error{ErrorCode::kEnvironment, "Cannot write '" + tmp.string() + "'"};
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    return Error{ErrorCode::kEnvironment,
+                 "Cannot rename '" + tmp.string() + "': " + ec.message()};
+  }
+  return sdk::ok();
+}
+
+// "tcp:<host>:<port>", IPv6 hosts in brackets.
+std::string tcpUri(std::string_view address, std::int64_t port) {
+  const std::string host = str(address);
+  const bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+  return "tcp:" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+sdk::InstanceState stateOf(const std::string& status) {
+  if (status == "running") return sdk::InstanceState::kRunning;
+  if (status == "shutdown") return sdk::InstanceState::kShutdown;
+  if (status == "internal-error" || status == "io-error" || status == "guest-panicked") {
+    return sdk::InstanceState::kCrashed;
+  }
+  return sdk::InstanceState::kPaused;  // paused, inmigrate, postmigrate, prelaunch...
+}
+
+}  // namespace
+
+KvmHypervisor::KvmHypervisor(sdk::Host* host)
+    : host_(host),
+      layout_(host != nullptr ? RuntimeLayout(host->paths())
+                              : RuntimeLayout(fs::path(), fs::path())) {
+  if (host_ == nullptr) throw std::invalid_argument("KvmHypervisor needs a host");
+  if (auto dirs = layout_.ensureDirs(); !dirs) {
+    host_->log(sdk::LogLevel::kWarning, dirs.error().message);
+  }
+}
+
+// --- parameters ------------------------------------------------------------
+
+std::vector<sdk::ParamSpec> KvmHypervisor::parameters() const { return kvmParameters(); }
+
+sdk::Result<void> KvmHypervisor::checkParameters(const sdk::ParamMap& hvparams) const {
+  return checkKvmParameters(hvparams);
+}
+
+sdk::Result<void> KvmHypervisor::validateParameters(const sdk::ParamMap& hvparams) {
+  return validateKvmParameters(fillHvparams(hvparams));
+}
+
+// --- helpers (instance lock held) -------------------------------------------
+
+std::shared_ptr<std::mutex> KvmHypervisor::instanceLock(std::string_view name) {
+  std::lock_guard lock(locksMutex_);
+  auto it = locks_.find(name);
+  if (it == locks_.end()) {
+    it = locks_.emplace(str(name), std::make_shared<std::mutex>()).first;
+  }
+  return it->second;
+}
+
+std::optional<pid_t> KvmHypervisor::pidOf(std::string_view name) const {
+  return runningQemu(layout_.forInstance(name).pidFile);
+}
+
+sdk::Result<std::unique_ptr<QmpClient>> KvmHypervisor::qmp(std::string_view name) const {
+  return QmpClient::connect(layout_.forInstance(name).qmpSocket, kQmpConnectTimeout);
+}
+
+sdk::Result<std::string> KvmHypervisor::qemuStatus(QmpClient& client) const {
+  auto status = client.execute("query-status", kQmpCommandTimeout);
+  if (!status) return std::move(status).error();
+  return status->value("status", std::string("unknown"));
+}
+
+sdk::Result<LaunchSpec> KvmHypervisor::savedSpec(std::string_view name) const {
+  const fs::path file = layout_.forInstance(name).runtimeFile;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return Error{ErrorCode::kNotFound, "No runtime file for instance " + str(name)};
+  }
+  return parseLaunchSpec(readText(file));
+}
+
+sdk::Result<void> KvmHypervisor::launch(const LaunchSpec& spec, const Launch& how) {
+  if (auto checked = checkKvmParameters(spec.hvparams); !checked) return checked;
+  if (auto valid = validateKvmParameters(spec.hvparams); !valid) return valid;
+  if (auto dirs = layout_.ensureDirs(); !dirs) return dirs;
+  layout_.removeInstanceFiles(spec.name);
+  const InstancePaths paths = layout_.forInstance(spec.name);
+
+  LaunchOptions options;
+  options.paused = how.paused;
+  options.incoming = how.incoming;
+  std::error_code ec;
+  options.vhostNetUsable = fs::exists("/dev/vhost-net", ec);
+  auto argv = buildKvmArgv(spec, paths, options);
+  if (!argv) return std::move(argv).error();
+  if (auto saved = writeTextAtomically(paths.runtimeFile, serializeLaunchSpec(spec)); !saved) {
+    return saved;
+  }
+
+  sdk::ProcessRequest request;
+  request.argv = *argv;
+  request.inheritEnv = true;
+  request.timeout = kLaunchTimeout;
+  auto ran = host_->runProcess(request);
+  if (!ran || !ran->succeeded()) {
+    const std::string why = !ran ? ran.error().message
+                                 : ran->failReason() + ": " + ran->err + ran->out;
+    layout_.removeInstanceFiles(spec.name);
+    return Error{ErrorCode::kFault, "Failed to start instance " + spec.name + ": " + why};
+  }
+  // -daemonize returns once the machine is set up and the pid file written.
+  if (!pidOf(spec.name)) {
+    layout_.removeInstanceFiles(spec.name);
+    return Error{ErrorCode::kFault,
+                 "Failed to start instance " + spec.name + ": qemu exited right away"};
+  }
+  if (auto nics = connectNics(spec); !nics) {
+    (void)stopLocked(spec.name, sdk::StopMode::kHard, kKillTimeout);
+    return withContext("Failed to start instance " + spec.name, nics.error());
+  }
+  if (how.incoming.empty() && spec.startupMemoryMiB > 0 &&
+      spec.startupMemoryMiB < spec.memoryMiB) {
+    auto client = qmp(spec.name);
+    if (client) {
+      (void)(*client)->execute("balloon", json{{"value", spec.startupMemoryMiB * kMiB}},
+                               kQmpCommandTimeout);
+    }
+  }
+  host_->log(sdk::LogLevel::kInfo,
+             "Started kvm instance " + spec.name + (how.paused ? " (paused)" : "") +
+                 (how.incoming.empty() ? "" : " waiting for migration on " + how.incoming));
+  return sdk::ok();
+}
+
+// qemu made the taps; attach them where the NIC mode says.
+sdk::Result<void> KvmHypervisor::connectNics(const LaunchSpec& spec) {
+  for (std::size_t i = 0; i < spec.nics.size(); ++i) {
+    const sdk::NicSpec& nic = spec.nics[i];
+    const std::string tap = tapName(spec, i);
+    std::vector<std::vector<std::string>> commands;
+    if (nic.mode == "bridged" && !nic.link.empty()) {
+      commands.push_back({"ip", "link", "set", tap, "master", nic.link});
+    } else if (nic.mode == "openvswitch" && !nic.link.empty()) {
+      commands.push_back({"ovs-vsctl", "add-port", nic.link, tap});
+    }
+    commands.push_back({"ip", "link", "set", tap, "up"});
+    for (const auto& argv : commands) {
+      sdk::ProcessRequest request;
+      request.argv = argv;
+      request.inheritEnv = true;
+      request.timeout = std::chrono::seconds(30);
+      auto ran = host_->runProcess(request);
+      if (!ran || !ran->succeeded()) {
+        return Error{ErrorCode::kEnvironment,
+                     "Failed to configure NIC " + std::to_string(i) + " (" + tap + "): " +
+                         (!ran ? ran.error().message : ran->failReason() + ": " + ran->err)};
+      }
+    }
+  }
+  return sdk::ok();
+}
+
+sdk::Result<void> KvmHypervisor::stopLocked(std::string_view name, sdk::StopMode mode,
+                                            milliseconds timeout) {
+  const auto pid = pidOf(name);
+  if (!pid) {
+    layout_.removeInstanceFiles(name);
+    return sdk::ok();
+  }
+  bool gone = false;
+  if (mode == sdk::StopMode::kSoft) {
+    auto client = qmp(name);
+    if (client) {
+      auto pressed = (*client)->execute("system_powerdown", kQmpCommandTimeout);
+      if (!pressed) host_->log(sdk::LogLevel::kWarning, pressed.error().message);
+    } else {
+      host_->log(sdk::LogLevel::kWarning, client.error().message);
+    }
+    client = Error{};  // let qemu take the next monitor client
+    gone = waitForExit(*pid, timeout);
+    if (!gone) {
+      host_->log(sdk::LogLevel::kWarning, "Instance " + str(name) +
+                                              " did not power off in time, killing it");
+    }
+  } else {
+    gone = signalAndWait(*pid, SIGTERM, kKillTimeout / 2);
+  }
+  if (!gone) gone = signalAndWait(*pid, SIGKILL, kKillTimeout);
+  if (!gone) {
+    return Error{ErrorCode::kFault, "Failed to stop instance " + str(name) +
+                                        ": process " + std::to_string(*pid) +
+                                        " did not exit"};
+  }
+  layout_.removeInstanceFiles(name);
+  return sdk::ok();
+}
+
+sdk::Result<sdk::InstanceInfo> KvmHypervisor::infoLocked(std::string_view name,
+                                                         pid_t pid) const {
+  sdk::InstanceInfo info;
+  info.name = str(name);
+  info.id = pid;
+  info.cpuTimeSeconds = processCpuSeconds(pid);
+  info.state = sdk::InstanceState::kRunning;
+  if (auto spec = savedSpec(name)) {
+    info.memoryMiB = spec->memoryMiB;
+    info.vcpus = spec->vcpus;
+  }
+  auto client = qmp(name);
+  if (!client) {
+    // qemu is alive but its monitor is busy or wedged: report what was
+    // started rather than fail a whole node listing.
+    host_->log(sdk::LogLevel::kDebug, client.error().message);
+    return info;
+  }
+  if (auto status = qemuStatus(**client)) info.state = stateOf(*status);
+  if (auto cpus = (*client)->execute("query-cpus-fast", kQmpCommandTimeout);
+      cpus && cpus->is_array()) {
+    info.vcpus = static_cast<std::int64_t>(cpus->size());
+  }
+  if (auto balloon = (*client)->execute("query-balloon", kQmpCommandTimeout);
+      balloon && balloon->contains("actual")) {
+    info.memoryMiB = (*balloon)["actual"].get<std::int64_t>() / kMiB;
+  }
+  return info;
+}
+
+// --- lifecycle -------------------------------------------------------------
+
+sdk::Result<void> KvmHypervisor::startInstance(const sdk::InstanceSpec& instance,
+                                               bool paused) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  if (pidOf(instance.name)) {
+    return Error{ErrorCode::kState,
+                 "Failed to start instance " + instance.name + ": already running"};
+  }
+  auto spec = launchSpecFor(instance);
+  if (!spec) return std::move(spec).error();
+  return launch(*spec, Launch{paused, ""});
+}
+
+sdk::Result<void> KvmHypervisor::stopInstance(const sdk::InstanceSpec& instance,
+                                              sdk::StopMode mode, seconds timeout) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  return stopLocked(instance.name, mode, timeout);
+}
+
+sdk::Result<void> KvmHypervisor::rebootInstance(const sdk::InstanceSpec& instance,
+                                                sdk::RebootType type) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to reboot instance " + instance.name;
+  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
+  switch (type) {
+    case sdk::RebootType::kHard: {
+      auto client = qmp(instance.name);
+      if (!client) return withContext(context, client.error());
+      auto reset = (*client)->execute("system_reset", kQmpCommandTimeout);
+      if (!reset) return withContext(context, reset.error());
+      return sdk::ok();
+    }
+    case sdk::RebootType::kSoft: {
+      // qemu cannot make a guest reboot itself; like Ganeti, power it off
+      // and start the same machine again.
+      auto spec = savedSpec(instance.name);
+      if (!spec) spec = launchSpecFor(instance);
+      if (!spec) return withContext(context, spec.error());
+      if (auto down = stopLocked(instance.name, sdk::StopMode::kSoft, kSoftRebootTimeout);
+          !down) {
+        return withContext(context, down.error());
+      }
+      return launch(*spec, Launch{});
+    }
+    case sdk::RebootType::kFull: {
+      auto spec = launchSpecFor(instance);
+      if (!spec) return withContext(context, spec.error());
+      if (auto down = stopLocked(instance.name, sdk::StopMode::kSoft, kSoftRebootTimeout);
+          !down) {
+        return withContext(context, down.error());
+      }
+      return launch(*spec, Launch{});
+    }
+  }
+  return sdk::ok();
+}
+
+sdk::Result<void> KvmHypervisor::cleanupInstance(std::string_view name) {
+  if (auto valid = checkInstanceName(name); !valid) return valid;
+  auto lock = instanceLock(name);
+  std::lock_guard guard(*lock);
+  if (pidOf(name)) {
+    return Error{ErrorCode::kState,
+                 "Cannot clean up instance " + str(name) + ": it is still running"};
+  }
+  layout_.removeInstanceFiles(name);
+  return sdk::ok();
+}
+
+// --- queries ---------------------------------------------------------------
+
+sdk::Result<std::vector<std::string>> KvmHypervisor::listInstances() {
+  std::vector<std::string> names;
+  for (const auto& name : layout_.namesWithPidFile()) {
+    if (pidOf(name)) names.push_back(name);
+  }
+  return names;
+}
+
+sdk::Result<std::optional<sdk::InstanceInfo>> KvmHypervisor::instanceInfo(
+    std::string_view name) {
+  if (auto valid = checkInstanceName(name); !valid) return std::move(valid).error();
+  auto lock = instanceLock(name);
+  std::lock_guard guard(*lock);
+  const auto pid = pidOf(name);
+  if (!pid) return std::optional<sdk::InstanceInfo>{};
+  auto info = infoLocked(name, *pid);
+  if (!info) return std::move(info).error();
+  return std::optional<sdk::InstanceInfo>{*info};
+}
+
+sdk::Result<std::vector<sdk::InstanceInfo>> KvmHypervisor::allInstancesInfo() {
+  auto names = listInstances();
+  if (!names) return std::move(names).error();
+  std::vector<sdk::InstanceInfo> infos;
+  for (const auto& name : *names) {
+    auto info = instanceInfo(name);
+    if (!info) return std::move(info).error();
+    if (*info) infos.push_back(**info);
+  }
+  return infos;
+}
+
+sdk::Result<sdk::NodeResources> KvmHypervisor::nodeResources() {
+  auto resources = parseNodeInfo(readText("/proc/meminfo"), readText("/proc/cpuinfo"));
+  if (!resources) return resources;
+  // Guest memory that qemu has not touched yet is still counted free by the
+  // kernel; take it off so the master does not place it twice.
+  std::int64_t promised = 0;
+  for (const auto& name : layout_.namesWithPidFile()) {
+    const auto pid = pidOf(name);
+    if (!pid) continue;
+    auto spec = savedSpec(name);
+    if (!spec) continue;
+    promised += std::max<std::int64_t>(0, spec->memoryMiB - processRssMiB(*pid));
+  }
+  resources->memoryFreeMiB = std::max<std::int64_t>(0, resources->memoryFreeMiB - promised);
+  {
+    std::lock_guard lock(versionMutex_);
+    if (!hvVersion_) {
+      sdk::ProcessRequest request;
+      request.argv = {host_->setting("kvm.path").value_or(kDefaultKvmPath), "--version"};
+      request.inheritEnv = true;
+      request.timeout = std::chrono::seconds(30);
+      auto ran = host_->runProcess(request);
+      std::string version;
+      if (ran && ran->succeeded()) {
+        const std::string marker = "version ";
+        const std::size_t at = ran->out.find(marker);
+        if (at != std::string::npos) {
+          version = ran->out.substr(at + marker.size());
+          version = version.substr(0, version.find_first_of(" \n("));
+        }
+      }
+      hvVersion_ = version;
+    }
+    resources->hvVersion = *hvVersion_;
+  }
+  return resources;
+}
+
+sdk::Result<sdk::ConsoleInfo> KvmHypervisor::console(const sdk::InstanceSpec& instance) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return std::move(valid).error();
+  const sdk::ParamMap hv = fillHvparams(instance.hvparams);
+  const InstancePaths paths = layout_.forInstance(instance.name);
+  sdk::ConsoleInfo info;
+  info.instance = instance.name;
+  const std::string vnc = sdk::paramString(hv, "vnc_bind_address").value_or("");
+  const std::string spice = sdk::paramString(hv, "spice_bind").value_or("");
+  if (sdk::paramBool(hv, "serial_console").value_or(true)) {
+    info.kind = sdk::ConsoleInfo::Kind::kSerialSocket;
+    info.socketPath = paths.serialSocket.string();
+    info.host = instance.primaryNode;
+    info.user = "root";
+    info.command = {kConsoleWrapper, "/usr/bin/socat", instance.name,
+                    paths.monitorSocket.string(), "STDIO,raw,echo=0,escape=0x1d",
+                    "UNIX-CONNECT:" + paths.serialSocket.string()};
+  } else if (!vnc.empty() && instance.networkPort > 5900) {
+    info.kind = sdk::ConsoleInfo::Kind::kVnc;
+    info.host = vnc;
+    info.port = instance.networkPort;
+    info.display = instance.networkPort - 5900;
+  } else if (!spice.empty()) {
+    info.kind = sdk::ConsoleInfo::Kind::kSpice;
+    info.host = spice;
+    info.port = instance.networkPort;
+  } else {
+    info.kind = sdk::ConsoleInfo::Kind::kMessage;
+    info.message = "No serial shell for instance " + instance.name;
+  }
+  return info;
+}
+
+sdk::Result<void> KvmHypervisor::verify() {
+  const std::string kvmPath = host_->setting("kvm.path").value_or(kDefaultKvmPath);
+  std::error_code ec;
+  if (!fs::is_regular_file(kvmPath, ec)) {
+    return Error{ErrorCode::kEnvironment,
+                 "The KVM binary ('" + kvmPath + "') does not exist"};
+  }
+  if (!fs::is_directory(layout_.baseDir(), ec)) {
+    return Error{ErrorCode::kEnvironment, "The required directory '" +
+                                              layout_.baseDir().string() +
+                                              "' does not exist"};
+  }
+  return sdk::ok();
+}
+
+sdk::Result<void> KvmHypervisor::balloonMemory(const sdk::InstanceSpec& instance,
+                                               std::int64_t memoryMiB) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to balloon memory for " + instance.name;
+  if (memoryMiB <= 0) {
+    return Error{ErrorCode::kInvalid,
+                 context + ": invalid memory size " + std::to_string(memoryMiB)};
+  }
+  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  auto done =
+      (*client)->execute("balloon", json{{"value", memoryMiB * kMiB}}, kQmpCommandTimeout);
+  if (!done) return withContext(context, done.error());
+  return sdk::ok();
+}
+
+// --- migration -------------------------------------------------------------
+
+sdk::Result<std::string> KvmHypervisor::migrationInfo(const sdk::InstanceSpec& instance) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return std::move(valid).error();
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  if (!pidOf(instance.name)) {
+    return Error{ErrorCode::kState, "Instance " + instance.name + " is not running"};
+  }
+  auto spec = savedSpec(instance.name);
+  if (!spec) return std::move(spec).error();
+  // The target builds the very machine that runs here, with its own paths.
+  return serializeLaunchSpec(*spec);
+}
+
+sdk::Result<void> KvmHypervisor::acceptInstance(const sdk::InstanceSpec& instance,
+                                                std::string_view info,
+                                                std::string_view targetAddress) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  if (pidOf(instance.name)) {
+    return Error{ErrorCode::kState, "Can't accept instance, already running"};
+  }
+  auto spec = info.empty() ? launchSpecFor(instance) : parseLaunchSpec(str(info));
+  if (!spec) return withContext("Can't accept instance " + instance.name, spec.error());
+  if (spec->name != instance.name) {
+    return Error{ErrorCode::kInvalid, "Migration data is for instance " + spec->name +
+                                          ", not " + instance.name};
+  }
+  const std::int64_t port =
+      sdk::paramInt(fillHvparams(instance.hvparams), "migration_port").value_or(8102);
+  return launch(*spec, Launch{false, tcpUri(targetAddress, port)});
+}
+
+sdk::Result<void> KvmHypervisor::migrateInstance(const sdk::InstanceSpec& instance,
+                                                 std::string_view targetAddress,
+                                                 bool live) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to migrate instance " + instance.name;
+  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
+  const sdk::ParamMap hv = fillHvparams(instance.hvparams);
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  const json parameters = {
+      {"max-bandwidth", sdk::paramInt(hv, "migration_bandwidth").value_or(32) * kMiB},
+      {"downtime-limit", sdk::paramInt(hv, "migration_downtime").value_or(30)}};
+  if (auto set = (*client)->execute("migrate-set-parameters", parameters, kQmpCommandTimeout);
+      !set) {
+    return withContext(context, set.error());
+  }
+  const std::string caps = sdk::paramString(hv, "migration_caps").value_or("");
+  if (!caps.empty()) {
+    json list = json::array();
+    std::size_t start = 0;
+    while (start <= caps.size()) {
+      std::size_t colon = caps.find(':', start);
+      if (colon == std::string::npos) colon = caps.size();
+      if (colon > start) {
+        list.push_back({{"capability", caps.substr(start, colon - start)}, {"state", true}});
+      }
+      start = colon + 1;
+    }
+    if (auto set = (*client)->execute("migrate-set-capabilities",
+                                      json{{"capabilities", list}}, kQmpCommandTimeout);
+        !set) {
+      return withContext(context, set.error());
+    }
+  }
+  if (!live) {
+    if (auto stopped = (*client)->execute("stop", kQmpCommandTimeout); !stopped) {
+      return withContext(context, stopped.error());
+    }
+  }
+  const std::int64_t port = sdk::paramInt(hv, "migration_port").value_or(8102);
+  auto started = (*client)->execute("migrate", json{{"uri", tcpUri(targetAddress, port)}},
+                                    kQmpCommandTimeout);
+  if (!started) return withContext(context, started.error());
+  return sdk::ok();
+}
+
+sdk::Result<sdk::MigrationStatus> KvmHypervisor::migrationStatus(
+    const sdk::InstanceSpec& instance) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return std::move(valid).error();
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to get migration status of " + instance.name;
+  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
+  if (!info) return withContext(context, info.error());
+  sdk::MigrationStatus status;
+  const std::string state = info->value("status", std::string("none"));
+  using State = sdk::MigrationStatus::State;
+  if (state == "completed") status.state = State::kCompleted;
+  else if (state == "failed") status.state = State::kFailed;
+  else if (state == "cancelled") status.state = State::kCancelled;
+  else if (state == "none") {
+    status.state = State::kFailed;
+    status.message = "no migration in progress";
+  } else {
+    status.state = State::kActive;  // setup, active, postcopy-active, device, ...
+  }
+  if (info->contains("error-desc")) status.message = (*info)["error-desc"].get<std::string>();
+  if (info->contains("ram")) {
+    const json& ram = (*info)["ram"];
+    status.transferredRamBytes = ram.value("transferred", std::int64_t{0});
+    status.totalRamBytes = ram.value("total", std::int64_t{0});
+    status.remainingRamBytes = ram.value("remaining", std::int64_t{0});
+  }
+  status.downtimeMs = info->value("downtime", std::int64_t{0});
+  return status;
+}
+
+sdk::Result<void> KvmHypervisor::finalizeMigrationTarget(const sdk::InstanceSpec& instance,
+                                                         std::string_view /*info*/,
+                                                         bool success) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to finalize migration of " + instance.name;
+  if (!success) return stopLocked(instance.name, sdk::StopMode::kHard, kKillTimeout);
+  if (!pidOf(instance.name)) {
+    return Error{ErrorCode::kState, context + ": not running on the target"};
+  }
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  // Right after the source says "completed" the target may still be
+  // loading the last pages ("inmigrate").
+  const auto deadline = std::chrono::steady_clock::now() + kMigrationSettleTimeout;
+  while (true) {
+    auto status = qemuStatus(**client);
+    if (!status) return withContext(context, status.error());
+    if (*status == "running") return sdk::ok();
+    if (*status != "inmigrate") {
+      // A non-live migration arrives paused.
+      if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
+        return withContext(context, cont.error());
+      }
+      return sdk::ok();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Error{ErrorCode::kFault, context + ": the target is still receiving"};
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+}
+
+sdk::Result<void> KvmHypervisor::finalizeMigrationSource(const sdk::InstanceSpec& instance,
+                                                         bool success, bool /*live*/) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to finalize migration of " + instance.name;
+  if (!pidOf(instance.name)) {
+    layout_.removeInstanceFiles(instance.name);
+    return sdk::ok();
+  }
+  if (success) {
+    // The guest lives on the target now; this copy is stale.
+    if (auto client = qmp(instance.name)) {
+      (void)(*client)->execute("quit", kQmpCommandTimeout);
+    }
+    return stopLocked(instance.name, sdk::StopMode::kHard, kKillTimeout);
+  }
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  auto status = qemuStatus(**client);
+  if (!status) return withContext(context, status.error());
+  if (*status != "running") {
+    if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
+      return withContext(context, cont.error());
+    }
+  }
+  return sdk::ok();
+}
+
+sdk::Result<void> KvmHypervisor::abortMigration(const sdk::InstanceSpec& instance) {
+  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
+  auto lock = instanceLock(instance.name);
+  std::lock_guard guard(*lock);
+  const std::string context = "Failed to abort migration of " + instance.name;
+  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
+  auto client = qmp(instance.name);
+  if (!client) return withContext(context, client.error());
+  if (auto cancel = (*client)->execute("migrate_cancel", kQmpCommandTimeout); !cancel) {
+    return withContext(context, cancel.error());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kMigrationSettleTimeout;
+  while (true) {
+    auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
+    if (!info) return withContext(context, info.error());
+    const std::string state = info->value("status", std::string("none"));
+    if (state == "cancelled" || state == "failed" || state == "none" ||
+        state == "completed") {
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Error{ErrorCode::kFault, context + ": still '" + state + "' after cancel"};
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  // A source that was stopped for the switch-over resumes.
+  auto status = qemuStatus(**client);
+  if (!status) return withContext(context, status.error());
+  if (*status == "postmigrate" || *status == "finish-migrate") {
+    if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
+      return withContext(context, cont.error());
+    }
+  }
+  return sdk::ok();
+}
+
+}  // namespace gantry::plugins::kvm
