@@ -230,15 +230,24 @@ sdk::Result<void> KvmHypervisor::stopLocked(std::string_view name, sdk::StopMode
   bool gone = false;
   if (mode == sdk::StopMode::kSoft) {
     auto client = qmp(name);
+    bool pressed = false;
     if (client) {
-      auto pressed = (*client)->execute("system_powerdown", kQmpCommandTimeout);
-      if (!pressed) host_->log(sdk::LogLevel::kWarning, pressed.error().message);
+      // A paused guest cannot act on the power button: do not wait for it.
+      auto status = qemuStatus(**client);
+      if (status && *status == "running") {
+        auto press = (*client)->execute("system_powerdown", kQmpCommandTimeout);
+        if (!press) host_->log(sdk::LogLevel::kWarning, press.error().message);
+        pressed = press.ok();
+      } else if (status) {
+        host_->log(sdk::LogLevel::kInfo, "Instance " + str(name) + " is " + *status +
+                                             ", stopping it without asking the guest");
+      }
     } else {
       host_->log(sdk::LogLevel::kWarning, client.error().message);
     }
     client = Error{};  // let qemu take the next monitor client
-    gone = waitForExit(*pid, timeout);
-    if (!gone) {
+    gone = pressed && waitForExit(*pid, timeout);
+    if (!gone && pressed) {
       host_->log(sdk::LogLevel::kWarning, "Instance " + str(name) +
                                               " did not power off in time, killing it");
     }

@@ -1,0 +1,369 @@
+// The kvm hypervisor with real qemu processes under TCG and the tiny guest
+// from scripts/build-tiny-guest: boot to the readiness line on the serial
+// socket, QMP instance info, stops, reboots, live migration between two
+// nodes (two roots on this host, 127.0.0.1) and its abort. Every test
+// leaves no qemu process, pid file or socket behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "gantry/sdk/plugin_abi.h"
+#include "guest_support.h"
+#include "kvm_hypervisor.h"
+#include "kvm_params.h"
+#include "process_control.h"
+#include "test_host_support.h"
+
+namespace gantry::plugins::kvm {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using plugins::testing::makePlugin;
+using plugins::testing::PluginPtr;
+using plugins::testing::TestHost;
+using testing::SerialReader;
+
+GANTRY_PLUGIN_DESCRIPTOR(kKvmSlowDescriptor, Hypervisor, KvmHypervisor, "kvm", "test");
+
+constexpr auto kBootTimeout = 90s;  // TCG on a busy 2-core machine
+constexpr const char* kReady = "GANTRY-GUEST-READY";
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One "node": a root dir and a kvm plugin object on it.
+struct Node {
+  TestHost host;
+  PluginPtr<sdk::Hypervisor> hv = makePlugin<sdk::Hypervisor>(kKvmSlowDescriptor, &host);
+  fs::path base() const { return host.paths().runDir / "kvm-hypervisor"; }
+  fs::path serial(const std::string& name) const {
+    return base() / "ctrl" / (name + ".serial");
+  }
+  std::optional<pid_t> pid(const std::string& name) const {
+    return runningQemu(base() / "pid" / name);
+  }
+  /// Stops whatever still runs here (a failed test must not leak qemu).
+  void stopAll() {
+    auto names = hv->listInstances();
+    if (!names) return;
+    for (const auto& name : *names) {
+      sdk::InstanceSpec spec;
+      spec.name = name;
+      (void)hv->stopInstance(spec, sdk::StopMode::kHard, 1s);
+    }
+  }
+  /// No pid file, socket or runtime file is left for `name`.
+  ::testing::AssertionResult leftNothing(const std::string& name) const {
+    for (const fs::path& file :
+         {base() / "pid" / name, base() / "ctrl" / (name + ".qmp"),
+          base() / "ctrl" / (name + ".serial"), base() / "ctrl" / (name + ".monitor"),
+          base() / "conf" / (name + ".runtime")}) {
+      if (fs::exists(fs::symlink_status(file))) {
+        return ::testing::AssertionFailure() << file << " is left behind";
+      }
+    }
+    return ::testing::AssertionSuccess();
+  }
+};
+
+class KvmHypervisorSlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::error_code ec;
+    if (!fs::exists(kDefaultKvmPath, ec)) {
+      GTEST_SKIP() << kDefaultKvmPath
+                   << " is not installed (scripts/install-deps installs qemu-system-x86)";
+    }
+    std::string why;
+    guest_ = testing::tinyGuest(why);
+    if (!guest_) GTEST_SKIP() << why;
+  }
+  void TearDown() override {
+    a_.stopAll();
+    b_.stopAll();
+  }
+
+  sdk::InstanceSpec instance(const std::string& name, sdk::ParamMap extra = {}) const {
+    sdk::InstanceSpec spec;
+    spec.name = name;
+    spec.uuid = "6a1f7c1e-0b5e-4bb3-9a51-0c2d7e8f9a01";
+    spec.hypervisor = "kvm";
+    spec.primaryNode = "node-a";
+    spec.startupMemoryMiB = 128;
+    spec.vcpus = 1;
+    spec.beparams = {{"maxmem", std::int64_t{128}}, {"minmem", std::int64_t{128}}};
+    sdk::ParamMap hv = {{"kvm_flag", std::string("disabled")},
+                        {"kernel_path", guest_->kernel.string()},
+                        {"initrd_path", guest_->initrd.string()},
+                        {"root_path", std::string("/dev/vda")},
+                        {"kernel_args", std::string("ro gantry.name=" + name)},
+                        {"serial_speed", std::int64_t{115200}},
+                        {"migration_port", std::int64_t{testing::freeLoopbackPort()}},
+                        {"migration_bandwidth", std::int64_t{1024}},
+                        {"migration_downtime", std::int64_t{300}}};
+    for (const auto& [k, v] : extra) hv[k] = v;
+    spec.hvparams = fillHvparams(hv);
+    return spec;
+  }
+
+  /// A 16 MiB ext4 image as the instance's first disk.
+  void addExt4Disk(sdk::InstanceSpec& spec, TestHost& host) {
+    const fs::path image = host.paths().fileStorageDir / (spec.name + ".disk0");
+    std::ofstream(image).close();
+    fs::resize_file(image, 16 * 1024 * 1024);
+    sdk::ProcessRequest mkfs;
+    mkfs.argv = {"mkfs.ext4", "-q", "-F", image.string()};
+    mkfs.inheritEnv = true;
+    auto made = host.runProcess(mkfs);
+    ASSERT_TRUE(made && made->succeeded()) << "mkfs.ext4 failed";
+    sdk::AttachedDisk disk;
+    disk.index = 0;
+    disk.devicePath = image;
+    disk.sizeMiB = 16;
+    spec.disks.push_back(disk);
+  }
+
+  std::optional<testing::TinyGuest> guest_;
+  Node a_;
+  Node b_;
+};
+
+TEST_F(KvmHypervisorSlowTest, BootsReportsAndStopsByAcpi) {
+  sdk::InstanceSpec spec = instance("boot1");
+  addExt4Disk(spec, a_.host);
+  const auto start = Clock::now();
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  SerialReader serial(a_.serial("boot1"), 10s);
+  ASSERT_TRUE(serial.connected());
+  auto ready = serial.waitForLine(kReady, kBootTimeout);
+  ASSERT_TRUE(ready) << serial.transcript();
+  const double bootSeconds = secondsSince(start);
+  EXPECT_EQ(*ready, "GANTRY-GUEST-READY name=boot1 disk=mounted");
+  RecordProperty("boot_to_ready_seconds", std::to_string(bootSeconds));
+  std::printf("boot to readiness: %.2f s\n", bootSeconds);
+  ASSERT_TRUE(serial.nextTick(5s));
+
+  auto names = a_.hv->listInstances();
+  ASSERT_TRUE(names);
+  EXPECT_EQ(*names, std::vector<std::string>{"boot1"});
+  auto info = a_.hv->instanceInfo("boot1");
+  ASSERT_TRUE(info && info->has_value());
+  EXPECT_EQ((*info)->name, "boot1");
+  EXPECT_EQ((*info)->state, sdk::InstanceState::kRunning);
+  EXPECT_EQ((*info)->vcpus, 1);
+  EXPECT_EQ((*info)->memoryMiB, 128);
+  const auto pid = a_.pid("boot1");
+  ASSERT_TRUE(pid);
+  EXPECT_EQ((*info)->id, *pid);
+  EXPECT_GT((*info)->cpuTimeSeconds, 0.0);
+
+  // A second plugin object on the same root (a restarted node daemon)
+  // finds the instance again.
+  {
+    auto again = makePlugin<sdk::Hypervisor>(kKvmSlowDescriptor, &a_.host);
+    auto all = again->allInstancesInfo();
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].name, "boot1");
+    EXPECT_EQ((*all)[0].state, sdk::InstanceState::kRunning);
+  }
+  // Another node sees nothing of it.
+  EXPECT_TRUE(b_.hv->listInstances()->empty());
+  auto console = a_.hv->console(spec);
+  ASSERT_TRUE(console);
+  EXPECT_EQ(console->socketPath, a_.serial("boot1").string());
+  auto node = a_.hv->nodeResources();
+  ASSERT_TRUE(node);
+  EXPECT_FALSE(node->hvVersion.empty());
+
+  const auto stopStart = Clock::now();
+  auto stopped = a_.hv->stopInstance(spec, sdk::StopMode::kSoft, 30s);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  // The guest powered itself off on the ACPI button, well before the timeout.
+  EXPECT_LT(secondsSince(stopStart), 25.0);
+  EXPECT_TRUE(serial.waitForLine("POWER BUTTON", 1s)) << serial.transcript();
+  EXPECT_FALSE(processAlive(*pid));
+  EXPECT_TRUE(a_.leftNothing("boot1"));
+  EXPECT_TRUE(a_.hv->listInstances()->empty());
+}
+
+TEST_F(KvmHypervisorSlowTest, SoftStopKillsAGuestThatIgnoresPowerdown) {
+  // Without ACPI the guest never sees the button.
+  sdk::InstanceSpec spec = instance("deaf1", {{"acpi", false}});
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  const auto pid = a_.pid("deaf1");
+  ASSERT_TRUE(pid);
+  const auto stopStart = Clock::now();
+  auto stopped = a_.hv->stopInstance(spec, sdk::StopMode::kSoft, 1s);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_GE(secondsSince(stopStart), 1.0);
+  EXPECT_LT(secondsSince(stopStart), 15.0);
+  EXPECT_TRUE(a_.host.logged("did not power off in time"));
+  EXPECT_FALSE(processAlive(*pid));
+  EXPECT_TRUE(a_.leftNothing("deaf1"));
+}
+
+TEST_F(KvmHypervisorSlowTest, PausedStartRebootsAndHardStop) {
+  sdk::InstanceSpec spec = instance("paused1");
+  auto started = a_.hv->startInstance(spec, true);
+  ASSERT_TRUE(started) << started.error().message;
+  auto again = a_.hv->startInstance(spec, false);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message, "Failed to start instance paused1: already running");
+  auto info = a_.hv->instanceInfo("paused1");
+  ASSERT_TRUE(info && info->has_value());
+  EXPECT_EQ((*info)->state, sdk::InstanceState::kPaused);
+
+  // A full reboot starts it afresh, running.
+  const auto firstPid = a_.pid("paused1");
+  const auto rebootStart = Clock::now();
+  auto rebooted = a_.hv->rebootInstance(spec, sdk::RebootType::kFull);
+  ASSERT_TRUE(rebooted) << rebooted.error().message;
+  // A paused guest cannot answer the power button, so nobody waits for it.
+  EXPECT_LT(secondsSince(rebootStart), 30.0);
+  EXPECT_TRUE(a_.host.logged("is paused, stopping it without asking the guest"));
+  const auto secondPid = a_.pid("paused1");
+  ASSERT_TRUE(firstPid && secondPid);
+  EXPECT_NE(*firstPid, *secondPid);
+  EXPECT_FALSE(processAlive(*firstPid));
+  SerialReader serial(a_.serial("paused1"), 10s);
+  ASSERT_TRUE(serial.waitForLine(kReady, kBootTimeout)) << serial.transcript();
+
+  // A hard reboot resets the machine in place: same process, new boot.
+  auto reset = a_.hv->rebootInstance(spec, sdk::RebootType::kHard);
+  ASSERT_TRUE(reset) << reset.error().message;
+  EXPECT_EQ(a_.pid("paused1"), secondPid);
+  ASSERT_TRUE(serial.waitForLine(kReady, kBootTimeout)) << serial.transcript();
+  info = a_.hv->instanceInfo("paused1");
+  ASSERT_TRUE(info && info->has_value());
+  EXPECT_EQ((*info)->state, sdk::InstanceState::kRunning);
+
+  auto stopped = a_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_FALSE(processAlive(*secondPid));
+  EXPECT_TRUE(a_.leftNothing("paused1"));
+}
+
+TEST_F(KvmHypervisorSlowTest, LiveMigrationKeepsTheGuestTicking) {
+  sdk::InstanceSpec spec = instance("mig1");
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  SerialReader source(a_.serial("mig1"), 10s);
+  ASSERT_TRUE(source.waitForLine(kReady, kBootTimeout)) << source.transcript();
+  const auto tickBefore = source.nextTick(5s);
+  ASSERT_TRUE(tickBefore);
+  const auto sourcePid = a_.pid("mig1");
+
+  auto info = a_.hv->migrationInfo(spec);
+  ASSERT_TRUE(info) << info.error().message;
+  auto accepted = b_.hv->acceptInstance(spec, *info, "127.0.0.1");
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  auto targetInfo = b_.hv->instanceInfo("mig1");
+  ASSERT_TRUE(targetInfo && targetInfo->has_value());
+  EXPECT_EQ((*targetInfo)->state, sdk::InstanceState::kPaused);  // inmigrate
+
+  const auto migrationStart = Clock::now();
+  auto migrating = a_.hv->migrateInstance(spec, "127.0.0.1", true);
+  ASSERT_TRUE(migrating) << migrating.error().message;
+  sdk::MigrationStatus status;
+  bool sawProgress = false;
+  while (true) {
+    auto polled = a_.hv->migrationStatus(spec);
+    ASSERT_TRUE(polled) << polled.error().message;
+    status = *polled;
+    if (status.state != sdk::MigrationStatus::State::kActive) break;
+    sawProgress = sawProgress || status.totalRamBytes > 0;
+    ASSERT_LT(secondsSince(migrationStart), 120.0) << "migration did not finish";
+    std::this_thread::sleep_for(50ms);
+  }
+  const double migrationSeconds = secondsSince(migrationStart);
+  ASSERT_EQ(status.state, sdk::MigrationStatus::State::kCompleted) << status.message;
+  EXPECT_GT(status.transferredRamBytes, 0);
+  std::printf("migration: %.2f s, downtime %lld ms, %lld MiB sent\n", migrationSeconds,
+              static_cast<long long>(status.downtimeMs),
+              static_cast<long long>(status.transferredRamBytes >> 20));
+  RecordProperty("migration_seconds", std::to_string(migrationSeconds));
+  RecordProperty("migration_downtime_ms", std::to_string(status.downtimeMs));
+
+  auto target = b_.hv->finalizeMigrationTarget(spec, *info, true);
+  ASSERT_TRUE(target) << target.error().message;
+  auto sourceDone = a_.hv->finalizeMigrationSource(spec, true, true);
+  ASSERT_TRUE(sourceDone) << sourceDone.error().message;
+
+  // The guest goes on counting on the target.
+  SerialReader moved(b_.serial("mig1"), 10s);
+  ASSERT_TRUE(moved.connected());
+  const auto tickAfter = moved.nextTick(10s);
+  ASSERT_TRUE(tickAfter) << moved.transcript();
+  EXPECT_GT(*tickAfter, *tickBefore);
+  targetInfo = b_.hv->instanceInfo("mig1");
+  ASSERT_TRUE(targetInfo && targetInfo->has_value());
+  EXPECT_EQ((*targetInfo)->state, sdk::InstanceState::kRunning);
+
+  // The source is gone without a trace; the target is the only copy.
+  ASSERT_TRUE(sourcePid);
+  EXPECT_FALSE(processAlive(*sourcePid));
+  EXPECT_TRUE(a_.hv->listInstances()->empty());
+  EXPECT_TRUE(a_.leftNothing("mig1"));
+  EXPECT_EQ(*b_.hv->listInstances(), std::vector<std::string>{"mig1"});
+
+  const auto targetPid = b_.pid("mig1");
+  ASSERT_TRUE(b_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s));
+  ASSERT_TRUE(targetPid);
+  EXPECT_FALSE(processAlive(*targetPid));
+  EXPECT_TRUE(b_.leftNothing("mig1"));
+}
+
+TEST_F(KvmHypervisorSlowTest, AbortedMigrationLeavesTheSourceRunning) {
+  // 1 MiB/s: the transfer is still running when it is aborted.
+  sdk::InstanceSpec spec = instance("abort1", {{"migration_bandwidth", std::int64_t{1}}});
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  SerialReader source(a_.serial("abort1"), 10s);
+  ASSERT_TRUE(source.waitForLine(kReady, kBootTimeout)) << source.transcript();
+
+  auto info = a_.hv->migrationInfo(spec);
+  ASSERT_TRUE(info);
+  ASSERT_TRUE(b_.hv->acceptInstance(spec, *info, "127.0.0.1"));
+  const auto targetPid = b_.pid("abort1");
+  ASSERT_TRUE(targetPid);
+  // A second accept on the same node is refused.
+  auto twice = b_.hv->acceptInstance(spec, *info, "127.0.0.1");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message, "Can't accept instance, already running");
+
+  ASSERT_TRUE(a_.hv->migrateInstance(spec, "127.0.0.1", true));
+  auto status = a_.hv->migrationStatus(spec);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->state, sdk::MigrationStatus::State::kActive);
+
+  auto aborted = a_.hv->abortMigration(spec);
+  ASSERT_TRUE(aborted) << aborted.error().message;
+  ASSERT_TRUE(b_.hv->finalizeMigrationTarget(spec, *info, false));
+  ASSERT_TRUE(a_.hv->finalizeMigrationSource(spec, false, true));
+
+  status = a_.hv->migrationStatus(spec);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->state, sdk::MigrationStatus::State::kCancelled);
+  auto sourceInfo = a_.hv->instanceInfo("abort1");
+  ASSERT_TRUE(sourceInfo && sourceInfo->has_value());
+  EXPECT_EQ((*sourceInfo)->state, sdk::InstanceState::kRunning);
+  const auto tick = source.nextTick(5s);
+  EXPECT_TRUE(tick) << source.transcript();
+
+  EXPECT_FALSE(processAlive(*targetPid));
+  EXPECT_TRUE(b_.hv->listInstances()->empty());
+  EXPECT_TRUE(b_.leftNothing("abort1"));
+
+  ASSERT_TRUE(a_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s));
+  EXPECT_TRUE(a_.leftNothing("abort1"));
+}
+
+}  // namespace
+}  // namespace gantry::plugins::kvm
