@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <thread>
 
 #include "gantry/sdk/plugin_abi.h"
 #include "guest_support.h"
@@ -174,6 +175,19 @@ TEST_F(KvmHypervisorSlowTest, BootsReportsAndStopsByAcpi) {
   }
   // Another node sees nothing of it.
   EXPECT_TRUE(b_.hv->listInstances()->empty());
+  // The guest's balloon driver gives memory back on request.
+  ASSERT_TRUE(a_.hv->balloonMemory(spec, 96));
+  std::int64_t memory = 0;
+  const auto balloonStart = Clock::now();
+  while (secondsSince(balloonStart) < 30.0) {
+    auto now = a_.hv->instanceInfo("boot1");
+    ASSERT_TRUE(now && now->has_value());
+    memory = (*now)->memoryMiB;
+    if (memory == 96) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(memory, 96);
+
   auto console = a_.hv->console(spec);
   ASSERT_TRUE(console);
   EXPECT_EQ(console->socketPath, a_.serial("boot1").string());
@@ -244,9 +258,20 @@ TEST_F(KvmHypervisorSlowTest, PausedStartRebootsAndHardStop) {
   ASSERT_TRUE(info && info->has_value());
   EXPECT_EQ((*info)->state, sdk::InstanceState::kRunning);
 
+  // A soft reboot powers the guest off by ACPI and starts the same machine
+  // again: a new process, a new boot.
+  auto soft = a_.hv->rebootInstance(spec, sdk::RebootType::kSoft);
+  ASSERT_TRUE(soft) << soft.error().message;
+  EXPECT_TRUE(serial.waitForLine("POWER BUTTON", 5s)) << serial.transcript();
+  EXPECT_FALSE(processAlive(*secondPid));
+  const auto thirdPid = a_.pid("paused1");
+  ASSERT_TRUE(thirdPid);
+  SerialReader afterSoft(a_.serial("paused1"), 10s);
+  ASSERT_TRUE(afterSoft.waitForLine(kReady, kBootTimeout)) << afterSoft.transcript();
+
   auto stopped = a_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s);
   ASSERT_TRUE(stopped) << stopped.error().message;
-  EXPECT_FALSE(processAlive(*secondPid));
+  EXPECT_FALSE(processAlive(*thirdPid));
   EXPECT_TRUE(a_.leftNothing("paused1"));
 }
 
