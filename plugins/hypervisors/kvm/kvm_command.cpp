@@ -256,7 +256,8 @@ sdk::Result<std::vector<std::string>> buildKvmArgv(const LaunchSpec& spec,
   const sdk::ParamMap& hv = spec.hvparams;
   std::vector<std::string> argv;
   argv.push_back(text(hv, "kvm_path"));
-  argv.insert(argv.end(), {"-name", spec.name});
+  // Named vCPU threads ("CPU 0/TCG") make pinning and debugging readable.
+  argv.insert(argv.end(), {"-name", spec.name + ",debug-threads=on"});
   argv.insert(argv.end(), {"-m", std::to_string(spec.memoryMiB)});
 
   std::string smp = std::to_string(spec.vcpus);
@@ -385,6 +386,16 @@ sdk::Result<std::vector<std::string>> buildKvmArgv(const LaunchSpec& spec,
   argv.insert(argv.end(), {"-qmp", "unix:" + qemuOptionValue(paths.qmpSocket.string()) +
                                        ",server=on,wait=off"});
   addDisks(argv, spec, bootDisk);
+
+  if (flag(hv, "use_chroot")) argv.insert(argv.end(), {"-chroot", paths.chrootDir.string()});
+  const std::string securityModel = text(hv, "security_model");
+  if (securityModel == "user") {
+    argv.insert(argv.end(), {"-runas", text(hv, "security_domain")});
+  } else if (securityModel == "pool") {
+    return Error{ErrorCode::kInvalid,
+                 "Parameter 'security_model': 'pool' needs the cluster's uid pool, which "
+                 "this node does not manage"};
+  }
 
   if (const auto extra = text(hv, "kvm_extra"); !extra.empty()) {
     auto words = splitWords(extra);

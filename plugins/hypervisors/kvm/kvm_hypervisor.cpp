@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cpu_pinning.h"
 #include "kvm_command.h"
 #include "kvm_params.h"
 #include "node_info.h"
@@ -146,8 +148,28 @@ sdk::Result<void> KvmHypervisor::launch(const LaunchSpec& spec, const Launch& ho
   layout_.removeInstanceFiles(spec.name);
   const InstancePaths paths = layout_.forInstance(spec.name);
 
+  CpuMasks masks;
+  const std::string cpuMask = sdk::paramString(spec.hvparams, "cpu_mask").value_or("");
+  if (!cpuMask.empty()) {
+    auto parsed = parseMultiCpuMask(cpuMask);
+    if (!parsed) return std::move(parsed).error();
+    masks = std::move(*parsed);
+  }
+  const bool pinning = pinsAnything(masks);
+  if (pinning && masks.size() != 1 && static_cast<std::int64_t>(masks.size()) != spec.vcpus) {
+    return Error{ErrorCode::kInvalid,
+                 "Failed to start instance " + spec.name + ": number of CPU masks (" +
+                     std::to_string(masks.size()) + ") does not match the number of vCPUs (" +
+                     std::to_string(spec.vcpus) + ")"};
+  }
+  if (sdk::paramBool(spec.hvparams, "use_chroot").value_or(false)) {
+    std::error_code chrootError;
+    fs::create_directories(paths.chrootDir, chrootError);
+  }
+
   LaunchOptions options;
-  options.paused = how.paused;
+  // Pinning happens before the guest runs its first instruction.
+  options.paused = how.paused || (pinning && how.incoming.empty());
   options.incoming = how.incoming;
   std::error_code ec;
   options.vhostNetUsable = fs::exists("/dev/vhost-net", ec);
@@ -178,6 +200,12 @@ sdk::Result<void> KvmHypervisor::launch(const LaunchSpec& spec, const Launch& ho
     (void)stopLocked(spec.name, sdk::StopMode::kHard, kKillTimeout);
     return withContext("Failed to start instance " + spec.name, nics.error());
   }
+  if (pinning) {
+    if (auto pinned = pinVcpus(spec, masks, !how.paused && how.incoming.empty()); !pinned) {
+      (void)stopLocked(spec.name, sdk::StopMode::kHard, kKillTimeout);
+      return withContext("Failed to start instance " + spec.name, pinned.error());
+    }
+  }
   if (how.incoming.empty() && spec.startupMemoryMiB > 0 &&
       spec.startupMemoryMiB < spec.memoryMiB) {
     auto client = qmp(spec.name);
@@ -189,6 +217,31 @@ sdk::Result<void> KvmHypervisor::launch(const LaunchSpec& spec, const Launch& ho
   host_->log(sdk::LogLevel::kInfo,
              "Started kvm instance " + spec.name + (how.paused ? " (paused)" : "") +
                  (how.incoming.empty() ? "" : " waiting for migration on " + how.incoming));
+  return sdk::ok();
+}
+
+sdk::Result<void> KvmHypervisor::pinVcpus(const LaunchSpec& spec, const CpuMasks& masks,
+                                          bool resume) {
+  const auto pid = pidOf(spec.name);
+  if (!pid) return Error{ErrorCode::kFault, "qemu exited"};
+  auto client = qmp(spec.name);
+  if (!client) return std::move(client).error();
+  auto cpus = (*client)->execute("query-cpus-fast", kQmpCommandTimeout);
+  if (!cpus) return std::move(cpus).error();
+  std::vector<std::pair<std::int64_t, pid_t>> byIndex;
+  for (const auto& cpu : *cpus) {
+    byIndex.emplace_back(cpu.value("cpu-index", std::int64_t{0}),
+                         static_cast<pid_t>(cpu.value("thread-id", std::int64_t{0})));
+  }
+  std::sort(byIndex.begin(), byIndex.end());
+  std::vector<pid_t> threads;
+  for (const auto& entry : byIndex) threads.push_back(entry.second);
+  if (auto pinned = applyCpuPinning(*pid, threads, masks); !pinned) return pinned;
+  if (resume) {
+    if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
+      return std::move(cont).error();
+    }
+  }
   return sdk::ok();
 }
 

@@ -29,6 +29,7 @@
 
 #include "gantry/sdk/host.h"
 #include "gantry/sdk/hypervisor.h"
+#include "cpu_pinning.h"
 #include "launch_spec.h"
 #include "runtime_layout.h"
 
@@ -94,6 +95,9 @@ class KvmHypervisor final : public sdk::Hypervisor {
   sdk::Result<std::unique_ptr<QmpClient>> qmp(std::string_view name) const;
   sdk::Result<void> launch(const LaunchSpec& spec, const Launch& how);
   sdk::Result<void> connectNics(const LaunchSpec& spec);
+  /// Pins the vCPU threads of a just started (paused) qemu; `resume`
+  /// lets the guest run afterwards.
+  sdk::Result<void> pinVcpus(const LaunchSpec& spec, const CpuMasks& masks, bool resume);
   sdk::Result<void> stopLocked(std::string_view name, sdk::StopMode mode,
                                std::chrono::milliseconds timeout);
   sdk::Result<LaunchSpec> savedSpec(std::string_view name) const;

@@ -18,6 +18,7 @@ InstancePaths RuntimeLayout::forInstance(std::string_view name) const {
   p.serialSocket = base_ / "ctrl" / (n + ".serial");
   p.guestAgentSocket = base_ / "ctrl" / (n + ".qga");
   p.runtimeFile = base_ / "conf" / (n + ".runtime");
+  p.chrootDir = base_ / "chroot" / n;
   p.logFile = logDir_ / (n + ".log");
   return p;
 }
@@ -51,6 +52,8 @@ void RuntimeLayout::removeInstanceFiles(std::string_view name) const {
     std::error_code ec;
     fs::remove(file, ec);
   }
+  std::error_code ec;
+  fs::remove(p.chrootDir, ec);  // only if empty: a chroot is never emptied here
 }
 
 sdk::Result<void> checkInstanceName(std::string_view name) {

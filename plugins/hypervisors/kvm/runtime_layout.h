@@ -7,6 +7,7 @@
 //   <runDir>/kvm-hypervisor/ctrl/<name>.serial    serial console socket
 //   <runDir>/kvm-hypervisor/ctrl/<name>.qga       guest agent socket
 //   <runDir>/kvm-hypervisor/conf/<name>.runtime   the LaunchSpec (JSON)
+//   <runDir>/kvm-hypervisor/chroot/<name>         qemu's chroot (use_chroot)
 //   <logDir>/kvm/<name>.log                       qemu's own log (-D)
 #pragma once
 
@@ -28,6 +29,7 @@ struct InstancePaths {
   std::filesystem::path serialSocket;
   std::filesystem::path guestAgentSocket;
   std::filesystem::path runtimeFile;
+  std::filesystem::path chrootDir;
   std::filesystem::path logFile;
 };
 

@@ -70,7 +70,7 @@ TEST(KvmCommand, BasicMachine) {
   const Argv argv = build(spec());
   ASSERT_FALSE(argv.empty());
   EXPECT_EQ(argv[0], "/usr/bin/qemu-system-x86_64");
-  EXPECT_EQ(after(argv, "-name"), "inst1.example.com");
+  EXPECT_EQ(after(argv, "-name"), "inst1.example.com,debug-threads=on");
   EXPECT_EQ(after(argv, "-m"), "256");
   EXPECT_EQ(after(argv, "-smp"), "2");
   EXPECT_EQ(after(argv, "-pidfile"),
@@ -280,6 +280,21 @@ TEST(KvmCommand, SplitWordsAndOptionQuoting) {
   EXPECT_FALSE(splitWords("\"open"));
   EXPECT_FALSE(splitWords("trailing\\"));
   EXPECT_EQ(qemuOptionValue("a,b,,c"), "a,,b,,,,c");
+}
+
+TEST(KvmCommand, SecurityModelAndChroot) {
+  const Argv plain = build(spec());
+  EXPECT_FALSE(has(plain, "-runas"));
+  EXPECT_FALSE(has(plain, "-chroot"));
+  const Argv user = build(spec({{"security_model", std::string("user")},
+                                {"security_domain", std::string("qemu-user")},
+                                {"use_chroot", true}}));
+  EXPECT_EQ(after(user, "-runas"), "qemu-user");
+  EXPECT_EQ(after(user, "-chroot"),
+            "/n1/var/run/gantry/kvm-hypervisor/chroot/inst1.example.com");
+  auto pool = buildKvmArgv(spec({{"security_model", std::string("pool")}}), paths(), {});
+  ASSERT_FALSE(pool);
+  EXPECT_NE(pool.error().message.find("'security_model'"), std::string::npos);
 }
 
 TEST(KvmCommand, GuestAgentAndUsb) {

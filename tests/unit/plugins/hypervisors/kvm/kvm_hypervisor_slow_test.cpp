@@ -5,6 +5,7 @@
 // leaves no qemu process, pid file or socket behind.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <thread>
@@ -273,6 +274,50 @@ TEST_F(KvmHypervisorSlowTest, PausedStartRebootsAndHardStop) {
   ASSERT_TRUE(stopped) << stopped.error().message;
   EXPECT_FALSE(processAlive(*thirdPid));
   EXPECT_TRUE(a_.leftNothing("paused1"));
+}
+
+// Reads Cpus_allowed_list of the qemu thread named `comm`.
+std::string allowedCpus(pid_t pid, const std::string& comm) {
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream commFile(task.path() / "comm");
+    std::string name;
+    std::getline(commFile, name);
+    if (name != comm) continue;
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("Cpus_allowed_list:", 0) == 0) {
+        return line.substr(line.find_first_not_of(" \t", 18));
+      }
+    }
+  }
+  return "(no thread " + comm + ")";
+}
+
+TEST_F(KvmHypervisorSlowTest, PinsEachVcpuAsCpuMaskSays) {
+  sdk::InstanceSpec spec = instance("pin1", {{"cpu_mask", std::string("0:all")}});
+  spec.vcpus = 2;
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  const auto pid = a_.pid("pin1");
+  ASSERT_TRUE(pid);
+  EXPECT_EQ(allowedCpus(*pid, "CPU 0/TCG"), "0");
+  const long cpus = ::sysconf(_SC_NPROCESSORS_CONF);
+  EXPECT_EQ(allowedCpus(*pid, "CPU 1/TCG"), cpus > 1 ? "0-" + std::to_string(cpus - 1) : "0");
+  // Pinned while paused, then let go: the guest runs.
+  auto info = a_.hv->instanceInfo("pin1");
+  ASSERT_TRUE(info && info->has_value());
+  EXPECT_EQ((*info)->state, sdk::InstanceState::kRunning);
+  EXPECT_EQ((*info)->vcpus, 2);
+  ASSERT_TRUE(a_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s));
+  EXPECT_TRUE(a_.leftNothing("pin1"));
+
+  sdk::InstanceSpec wrong = instance("pin2", {{"cpu_mask", std::string("0:0:0")}});
+  wrong.vcpus = 2;
+  auto refused = a_.hv->startInstance(wrong, false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("number of CPU masks (3)"), std::string::npos);
+  EXPECT_TRUE(a_.leftNothing("pin2"));
 }
 
 TEST_F(KvmHypervisorSlowTest, LiveMigrationKeepsTheGuestTicking) {
