@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "gantry/sdk/plugin_abi.h"
@@ -15,6 +16,7 @@
 #include "kvm_hypervisor.h"
 #include "kvm_params.h"
 #include "process_control.h"
+#include "qmp_client.h"
 #include "test_host_support.h"
 
 namespace gantry::plugins::kvm {
@@ -276,6 +278,40 @@ TEST_F(KvmHypervisorSlowTest, PausedStartRebootsAndHardStop) {
   EXPECT_TRUE(a_.leftNothing("paused1"));
 }
 
+TEST_F(KvmHypervisorSlowTest, QmpClientTalksToRealQemuAndSeesAGuestShutdown) {
+  sdk::InstanceSpec spec = instance("qmp1");
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  SerialReader serial(a_.serial("qmp1"), 10s);
+  ASSERT_TRUE(serial.waitForLine(kReady, kBootTimeout)) << serial.transcript();
+  const auto pid = a_.pid("qmp1");
+  ASSERT_TRUE(pid);
+  {
+    auto client = QmpClient::connect(a_.base() / "ctrl" / "qmp1.qmp", 10s);
+    ASSERT_TRUE(client) << client.error().message;
+    EXPECT_FALSE((*client)->qemuVersion().empty());
+    auto status = (*client)->execute("query-status", 10s);
+    ASSERT_TRUE(status) << status.error().message;
+    EXPECT_EQ((*status)["status"], "running");
+    auto unknown = (*client)->execute("no-such-command", 10s);
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("CommandNotFound"), std::string::npos);
+    // The guest powers itself off (here: on a button press nobody else sees).
+    ASSERT_TRUE((*client)->execute("system_powerdown", 10s));
+    auto shutdown = (*client)->waitEvent("SHUTDOWN", 30s);
+    ASSERT_TRUE(shutdown) << shutdown.error().message;
+    EXPECT_NE(shutdown->data.find("guest-shutdown"), std::string::npos) << shutdown->data;
+  }
+  ASSERT_TRUE(waitForExit(*pid, 10s));
+  // Gone by itself: not listed; cleanup removes what it left.
+  EXPECT_TRUE(a_.hv->listInstances()->empty());
+  auto info = a_.hv->instanceInfo("qmp1");
+  ASSERT_TRUE(info);
+  EXPECT_FALSE(info->has_value());
+  ASSERT_TRUE(a_.hv->cleanupInstance("qmp1"));
+  EXPECT_TRUE(a_.leftNothing("qmp1"));
+}
+
 // Reads Cpus_allowed_list of the qemu thread named `comm`.
 std::string allowedCpus(pid_t pid, const std::string& comm) {
   for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
@@ -388,6 +424,49 @@ TEST_F(KvmHypervisorSlowTest, LiveMigrationKeepsTheGuestTicking) {
   ASSERT_TRUE(targetPid);
   EXPECT_FALSE(processAlive(*targetPid));
   EXPECT_TRUE(b_.leftNothing("mig1"));
+}
+
+TEST_F(KvmHypervisorSlowTest, NonLiveMigrationArrivesPausedAndResumes) {
+  sdk::InstanceSpec spec = instance("cold1", {{"migration_mode", std::string("non-live")}});
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  SerialReader source(a_.serial("cold1"), 10s);
+  ASSERT_TRUE(source.waitForLine(kReady, kBootTimeout)) << source.transcript();
+  const auto tickBefore = source.nextTick(5s);
+  ASSERT_TRUE(tickBefore);
+
+  auto info = a_.hv->migrationInfo(spec);
+  ASSERT_TRUE(info);
+  ASSERT_TRUE(b_.hv->acceptInstance(spec, *info, "127.0.0.1"));
+  ASSERT_TRUE(a_.hv->migrateInstance(spec, "127.0.0.1", false));
+  const auto deadline = Clock::now() + 120s;
+  sdk::MigrationStatus status;
+  do {
+    ASSERT_LT(Clock::now(), deadline) << "migration did not finish";
+    auto polled = a_.hv->migrationStatus(spec);
+    ASSERT_TRUE(polled) << polled.error().message;
+    status = *polled;
+    if (status.state == sdk::MigrationStatus::State::kActive) std::this_thread::sleep_for(50ms);
+  } while (status.state == sdk::MigrationStatus::State::kActive);
+  ASSERT_EQ(status.state, sdk::MigrationStatus::State::kCompleted) << status.message;
+  // The guest was stopped before the transfer: it does not run on the
+  // target until the target is finalized.
+  auto arrived = b_.hv->instanceInfo("cold1");
+  ASSERT_TRUE(arrived && arrived->has_value());
+  EXPECT_EQ((*arrived)->state, sdk::InstanceState::kPaused);
+
+  ASSERT_TRUE(b_.hv->finalizeMigrationTarget(spec, *info, true));
+  ASSERT_TRUE(a_.hv->finalizeMigrationSource(spec, true, false));
+  auto targetInfo = b_.hv->instanceInfo("cold1");
+  ASSERT_TRUE(targetInfo && targetInfo->has_value());
+  EXPECT_EQ((*targetInfo)->state, sdk::InstanceState::kRunning);
+  SerialReader moved(b_.serial("cold1"), 10s);
+  const auto tickAfter = moved.nextTick(10s);
+  ASSERT_TRUE(tickAfter) << moved.transcript();
+  EXPECT_GT(*tickAfter, *tickBefore);
+  EXPECT_TRUE(a_.leftNothing("cold1"));
+  ASSERT_TRUE(b_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s));
+  EXPECT_TRUE(b_.leftNothing("cold1"));
 }
 
 TEST_F(KvmHypervisorSlowTest, AbortedMigrationLeavesTheSourceRunning) {
