@@ -4,9 +4,12 @@
 // nodes (two roots on this host, 127.0.0.1) and its abort. Every test
 // leaves no qemu process, pid file or socket behind.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -310,6 +313,89 @@ TEST_F(KvmHypervisorSlowTest, QmpClientTalksToRealQemuAndSeesAGuestShutdown) {
   EXPECT_FALSE(info->has_value());
   ASSERT_TRUE(a_.hv->cleanupInstance("qmp1"));
   EXPECT_TRUE(a_.leftNothing("qmp1"));
+}
+
+// Moves the calling thread (and so the processes it starts) into a fresh
+// network namespace and back at the end: bridges and taps made there never
+// touch the host's network.
+class PrivateNetwork {
+ public:
+  PrivateNetwork() {
+    original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (original_ < 0) {
+      why_ = std::string("cannot open the network namespace: ") + std::strerror(errno);
+      return;
+    }
+    if (::unshare(CLONE_NEWNET) != 0) {
+      why_ = std::string("cannot make a network namespace: ") + std::strerror(errno);
+      ::close(original_);
+      original_ = -1;
+      return;
+    }
+    entered_ = true;
+  }
+  ~PrivateNetwork() {
+    if (entered_) (void)::setns(original_, CLONE_NEWNET);
+    if (original_ >= 0) ::close(original_);
+  }
+  bool entered() const { return entered_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  int original_ = -1;
+  bool entered_ = false;
+  std::string why_;
+};
+
+bool run(TestHost& host, std::vector<std::string> argv) {
+  sdk::ProcessRequest request;
+  request.argv = std::move(argv);
+  request.inheritEnv = true;
+  auto ran = host.runProcess(request);
+  return ran && ran->succeeded();
+}
+
+// stdout of a command, "" when it fails.
+std::string output(TestHost& host, std::vector<std::string> argv) {
+  sdk::ProcessRequest request;
+  request.argv = std::move(argv);
+  request.inheritEnv = true;
+  auto ran = host.runProcess(request);
+  return ran && ran->succeeded() ? ran->out : std::string();
+}
+
+TEST_F(KvmHypervisorSlowTest, BridgedNicJoinsItsBridge) {
+  std::error_code ec;
+  if (!fs::exists("/dev/net/tun", ec)) GTEST_SKIP() << "no /dev/net/tun on this machine";
+  PrivateNetwork net;
+  if (!net.entered()) GTEST_SKIP() << net.why();
+  ASSERT_TRUE(run(a_.host, {"ip", "link", "add", "gbr0", "type", "bridge"}));
+  sdk::InstanceSpec spec = instance("nic1");
+  sdk::NicSpec nic;
+  nic.uuid = "7b1c2d3e-4f50-4a61-8b72-9c8d0e1f2a3b";
+  nic.mac = "aa:00:00:11:22:33";
+  nic.mode = "bridged";
+  nic.link = "gbr0";
+  spec.nics = {nic};
+  auto started = a_.hv->startInstance(spec, false);
+  ASSERT_TRUE(started) << started.error().message;
+  // /sys shows the host's network; ask ip, which runs in this namespace.
+  const std::string tap = "gnt7b1c2d3e4f50";
+  const std::string link = output(a_.host, {"ip", "-o", "link", "show", "dev", tap});
+  EXPECT_NE(link.find("master gbr0"), std::string::npos) << link;
+  EXPECT_NE(link.find(",UP"), std::string::npos) << link;
+  ASSERT_TRUE(a_.hv->stopInstance(spec, sdk::StopMode::kHard, 0s));
+  EXPECT_EQ(output(a_.host, {"ip", "-o", "link", "show", "dev", tap}), "")
+      << "qemu's tap outlived it";
+
+  // A bridge that does not exist fails the start and leaves nothing.
+  spec.nics[0].link = "nosuchbr";
+  auto refused = a_.hv->startInstance(spec, false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("Failed to configure NIC 0"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(a_.hv->listInstances()->empty());
+  EXPECT_TRUE(a_.leftNothing("nic1"));
 }
 
 // Reads Cpus_allowed_list of the qemu thread named `comm`.
