@@ -12,6 +12,7 @@
 
 #include "cpu_pinning.h"
 #include "kvm_command.h"
+#include "kvm_internal.h"
 #include "kvm_params.h"
 #include "node_info.h"
 #include "process_control.h"
@@ -26,21 +27,10 @@ using sdk::Error;
 using sdk::ErrorCode;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using namespace detail;
 
-constexpr milliseconds kQmpConnectTimeout{10000};
-constexpr milliseconds kQmpCommandTimeout{10000};
-constexpr milliseconds kLaunchTimeout{60000};
-constexpr milliseconds kKillTimeout{10000};
-constexpr milliseconds kSoftRebootTimeout{60000};
-constexpr milliseconds kMigrationSettleTimeout{15000};
-constexpr std::int64_t kMiB = 1024 * 1024;
 constexpr const char* kConsoleWrapper = "/usr/lib/gantry/tools/kvm-console-wrapper";
 
-std::string str(std::string_view s) { return std::string(s); }
-
-Error withContext(const std::string& context, const Error& error) {
-  return {error.code, context + ": " + error.message};
-}
 
 std::string readText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -67,12 +57,6 @@ sdk::Result<void> writeTextAtomically(const fs::path& path, const std::string& t
   return sdk::ok();
 }
 
-// "tcp:<host>:<port>", IPv6 hosts in brackets.
-std::string tcpUri(std::string_view address, std::int64_t port) {
-  const std::string host = str(address);
-  const bool v6 = host.find(':') != std::string::npos && host.front() != '[';
-  return "tcp:" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 sdk::InstanceState stateOf(const std::string& status) {
   if (status == "running") return sdk::InstanceState::kRunning;
@@ -558,222 +542,6 @@ sdk::Result<void> KvmHypervisor::balloonMemory(const sdk::InstanceSpec& instance
   auto done =
       (*client)->execute("balloon", json{{"value", memoryMiB * kMiB}}, kQmpCommandTimeout);
   if (!done) return withContext(context, done.error());
-  return sdk::ok();
-}
-
-// --- migration -------------------------------------------------------------
-
-sdk::Result<std::string> KvmHypervisor::migrationInfo(const sdk::InstanceSpec& instance) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return std::move(valid).error();
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  if (!pidOf(instance.name)) {
-    return Error{ErrorCode::kState, "Instance " + instance.name + " is not running"};
-  }
-  auto spec = savedSpec(instance.name);
-  if (!spec) return std::move(spec).error();
-  // The target builds the very machine that runs here, with its own paths.
-  return serializeLaunchSpec(*spec);
-}
-
-sdk::Result<void> KvmHypervisor::acceptInstance(const sdk::InstanceSpec& instance,
-                                                std::string_view info,
-                                                std::string_view targetAddress) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  if (pidOf(instance.name)) {
-    return Error{ErrorCode::kState, "Can't accept instance, already running"};
-  }
-  auto spec = info.empty() ? launchSpecFor(instance) : parseLaunchSpec(str(info));
-  if (!spec) return withContext("Can't accept instance " + instance.name, spec.error());
-  if (spec->name != instance.name) {
-    return Error{ErrorCode::kInvalid, "Migration data is for instance " + spec->name +
-                                          ", not " + instance.name};
-  }
-  const std::int64_t port =
-      sdk::paramInt(fillHvparams(instance.hvparams), "migration_port").value_or(8102);
-  return launch(*spec, Launch{false, tcpUri(targetAddress, port)});
-}
-
-sdk::Result<void> KvmHypervisor::migrateInstance(const sdk::InstanceSpec& instance,
-                                                 std::string_view targetAddress,
-                                                 bool live) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  const std::string context = "Failed to migrate instance " + instance.name;
-  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
-  const sdk::ParamMap hv = fillHvparams(instance.hvparams);
-  auto client = qmp(instance.name);
-  if (!client) return withContext(context, client.error());
-  const json parameters = {
-      {"max-bandwidth", sdk::paramInt(hv, "migration_bandwidth").value_or(32) * kMiB},
-      {"downtime-limit", sdk::paramInt(hv, "migration_downtime").value_or(30)}};
-  if (auto set = (*client)->execute("migrate-set-parameters", parameters, kQmpCommandTimeout);
-      !set) {
-    return withContext(context, set.error());
-  }
-  const std::string caps = sdk::paramString(hv, "migration_caps").value_or("");
-  if (!caps.empty()) {
-    json list = json::array();
-    std::size_t start = 0;
-    while (start <= caps.size()) {
-      std::size_t colon = caps.find(':', start);
-      if (colon == std::string::npos) colon = caps.size();
-      if (colon > start) {
-        list.push_back({{"capability", caps.substr(start, colon - start)}, {"state", true}});
-      }
-      start = colon + 1;
-    }
-    if (auto set = (*client)->execute("migrate-set-capabilities",
-                                      json{{"capabilities", list}}, kQmpCommandTimeout);
-        !set) {
-      return withContext(context, set.error());
-    }
-  }
-  if (!live) {
-    if (auto stopped = (*client)->execute("stop", kQmpCommandTimeout); !stopped) {
-      return withContext(context, stopped.error());
-    }
-  }
-  const std::int64_t port = sdk::paramInt(hv, "migration_port").value_or(8102);
-  auto started = (*client)->execute("migrate", json{{"uri", tcpUri(targetAddress, port)}},
-                                    kQmpCommandTimeout);
-  if (!started) return withContext(context, started.error());
-  return sdk::ok();
-}
-
-sdk::Result<sdk::MigrationStatus> KvmHypervisor::migrationStatus(
-    const sdk::InstanceSpec& instance) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return std::move(valid).error();
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  const std::string context = "Failed to get migration status of " + instance.name;
-  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
-  auto client = qmp(instance.name);
-  if (!client) return withContext(context, client.error());
-  auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
-  if (!info) return withContext(context, info.error());
-  sdk::MigrationStatus status;
-  const std::string state = info->value("status", std::string("none"));
-  using State = sdk::MigrationStatus::State;
-  if (state == "completed") status.state = State::kCompleted;
-  else if (state == "failed") status.state = State::kFailed;
-  else if (state == "cancelled") status.state = State::kCancelled;
-  else if (state == "none") {
-    status.state = State::kFailed;
-    status.message = "no migration in progress";
-  } else {
-    status.state = State::kActive;  // setup, active, postcopy-active, device, ...
-  }
-  if (info->contains("error-desc")) status.message = (*info)["error-desc"].get<std::string>();
-  if (info->contains("ram")) {
-    const json& ram = (*info)["ram"];
-    status.transferredRamBytes = ram.value("transferred", std::int64_t{0});
-    status.totalRamBytes = ram.value("total", std::int64_t{0});
-    status.remainingRamBytes = ram.value("remaining", std::int64_t{0});
-  }
-  status.downtimeMs = info->value("downtime", std::int64_t{0});
-  return status;
-}
-
-sdk::Result<void> KvmHypervisor::finalizeMigrationTarget(const sdk::InstanceSpec& instance,
-                                                         std::string_view /*info*/,
-                                                         bool success) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  const std::string context = "Failed to finalize migration of " + instance.name;
-  if (!success) return stopLocked(instance.name, sdk::StopMode::kHard, kKillTimeout);
-  if (!pidOf(instance.name)) {
-    return Error{ErrorCode::kState, context + ": not running on the target"};
-  }
-  auto client = qmp(instance.name);
-  if (!client) return withContext(context, client.error());
-  // Right after the source says "completed" the target may still be
-  // loading the last pages ("inmigrate").
-  const auto deadline = std::chrono::steady_clock::now() + kMigrationSettleTimeout;
-  while (true) {
-    auto status = qemuStatus(**client);
-    if (!status) return withContext(context, status.error());
-    if (*status == "running") return sdk::ok();
-    if (*status != "inmigrate") {
-      // A non-live migration arrives paused.
-      if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
-        return withContext(context, cont.error());
-      }
-      return sdk::ok();
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return Error{ErrorCode::kFault, context + ": the target is still receiving"};
-    }
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-}
-
-sdk::Result<void> KvmHypervisor::finalizeMigrationSource(const sdk::InstanceSpec& instance,
-                                                         bool success, bool /*live*/) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  const std::string context = "Failed to finalize migration of " + instance.name;
-  if (!pidOf(instance.name)) {
-    layout_.removeInstanceFiles(instance.name);
-    return sdk::ok();
-  }
-  if (success) {
-    // The guest lives on the target now; this copy is stale.
-    if (auto client = qmp(instance.name)) {
-      (void)(*client)->execute("quit", kQmpCommandTimeout);
-    }
-    return stopLocked(instance.name, sdk::StopMode::kHard, kKillTimeout);
-  }
-  auto client = qmp(instance.name);
-  if (!client) return withContext(context, client.error());
-  auto status = qemuStatus(**client);
-  if (!status) return withContext(context, status.error());
-  if (*status != "running") {
-    if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
-      return withContext(context, cont.error());
-    }
-  }
-  return sdk::ok();
-}
-
-sdk::Result<void> KvmHypervisor::abortMigration(const sdk::InstanceSpec& instance) {
-  if (auto valid = checkInstanceName(instance.name); !valid) return valid;
-  auto lock = instanceLock(instance.name);
-  std::lock_guard guard(*lock);
-  const std::string context = "Failed to abort migration of " + instance.name;
-  if (!pidOf(instance.name)) return Error{ErrorCode::kState, context + ": not running"};
-  auto client = qmp(instance.name);
-  if (!client) return withContext(context, client.error());
-  if (auto cancel = (*client)->execute("migrate_cancel", kQmpCommandTimeout); !cancel) {
-    return withContext(context, cancel.error());
-  }
-  const auto deadline = std::chrono::steady_clock::now() + kMigrationSettleTimeout;
-  while (true) {
-    auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
-    if (!info) return withContext(context, info.error());
-    const std::string state = info->value("status", std::string("none"));
-    if (state == "cancelled" || state == "failed" || state == "none" ||
-        state == "completed") {
-      break;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return Error{ErrorCode::kFault, context + ": still '" + state + "' after cancel"};
-    }
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  // A source that was stopped for the switch-over resumes.
-  auto status = qemuStatus(**client);
-  if (!status) return withContext(context, status.error());
-  if (*status == "postmigrate" || *status == "finish-migrate") {
-    if (auto cont = (*client)->execute("cont", kQmpCommandTimeout); !cont) {
-      return withContext(context, cont.error());
-    }
-  }
   return sdk::ok();
 }
 
