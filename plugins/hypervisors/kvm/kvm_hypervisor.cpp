@@ -113,7 +113,7 @@ sdk::Result<std::unique_ptr<QmpClient>> KvmHypervisor::qmp(std::string_view name
 sdk::Result<std::string> KvmHypervisor::qemuStatus(QmpClient& client) const {
   auto status = client.execute("query-status", kQmpCommandTimeout);
   if (!status) return std::move(status).error();
-  return status->value("status", std::string("unknown"));
+  return stringField(*status, "status", "unknown");
 }
 
 sdk::Result<LaunchSpec> KvmHypervisor::savedSpec(std::string_view name) const {
@@ -214,8 +214,8 @@ sdk::Result<void> KvmHypervisor::pinVcpus(const LaunchSpec& spec, const CpuMasks
   if (!cpus) return std::move(cpus).error();
   std::vector<std::pair<std::int64_t, pid_t>> byIndex;
   for (const auto& cpu : *cpus) {
-    byIndex.emplace_back(cpu.value("cpu-index", std::int64_t{0}),
-                         static_cast<pid_t>(cpu.value("thread-id", std::int64_t{0})));
+    byIndex.emplace_back(intField(cpu, "cpu-index"),
+                         static_cast<pid_t>(intField(cpu, "thread-id")));
   }
   std::sort(byIndex.begin(), byIndex.end());
   std::vector<pid_t> threads;
@@ -325,8 +325,8 @@ sdk::Result<sdk::InstanceInfo> KvmHypervisor::infoLocked(std::string_view name,
     info.vcpus = static_cast<std::int64_t>(cpus->size());
   }
   if (auto balloon = (*client)->execute("query-balloon", kQmpCommandTimeout);
-      balloon && balloon->contains("actual")) {
-    info.memoryMiB = (*balloon)["actual"].get<std::int64_t>() / kMiB;
+      balloon && intField(*balloon, "actual") > 0) {
+    info.memoryMiB = intField(*balloon, "actual") / kMiB;
   }
   return info;
 }

@@ -112,7 +112,7 @@ sdk::Result<sdk::MigrationStatus> KvmHypervisor::migrationStatus(
   auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
   if (!info) return withContext(context, info.error());
   sdk::MigrationStatus status;
-  const std::string state = info->value("status", std::string("none"));
+  const std::string state = stringField(*info, "status", "none");
   using State = sdk::MigrationStatus::State;
   if (state == "completed") status.state = State::kCompleted;
   else if (state == "failed") status.state = State::kFailed;
@@ -123,14 +123,14 @@ sdk::Result<sdk::MigrationStatus> KvmHypervisor::migrationStatus(
   } else {
     status.state = State::kActive;  // setup, active, postcopy-active, device, ...
   }
-  if (info->contains("error-desc")) status.message = (*info)["error-desc"].get<std::string>();
-  if (info->contains("ram")) {
+  if (const auto why = stringField(*info, "error-desc"); !why.empty()) status.message = why;
+  if (info->is_object() && info->contains("ram")) {
     const json& ram = (*info)["ram"];
-    status.transferredRamBytes = ram.value("transferred", std::int64_t{0});
-    status.totalRamBytes = ram.value("total", std::int64_t{0});
-    status.remainingRamBytes = ram.value("remaining", std::int64_t{0});
+    status.transferredRamBytes = intField(ram, "transferred");
+    status.totalRamBytes = intField(ram, "total");
+    status.remainingRamBytes = intField(ram, "remaining");
   }
-  status.downtimeMs = info->value("downtime", std::int64_t{0});
+  status.downtimeMs = intField(*info, "downtime");
   return status;
 }
 
@@ -212,7 +212,7 @@ sdk::Result<void> KvmHypervisor::abortMigration(const sdk::InstanceSpec& instanc
   while (true) {
     auto info = (*client)->execute("query-migrate", kQmpCommandTimeout);
     if (!info) return withContext(context, info.error());
-    const std::string state = info->value("status", std::string("none"));
+    const std::string state = stringField(*info, "status", "none");
     if (state == "cancelled" || state == "failed" || state == "none" ||
         state == "completed") {
       break;

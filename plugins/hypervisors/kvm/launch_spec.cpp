@@ -76,7 +76,7 @@ std::string serializeLaunchSpec(const LaunchSpec& spec) {
               {"startup_memory", spec.startupMemoryMiB},
               {"vcpus", spec.vcpus},     {"network_port", spec.networkPort},
               {"disks", disks},          {"nics", nics}};
-  return doc.dump();
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 sdk::Result<LaunchSpec> parseLaunchSpec(const std::string& text) {

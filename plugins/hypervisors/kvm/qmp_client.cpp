@@ -89,8 +89,8 @@ sdk::Result<void> QmpClient::handshake(Millis timeout) {
   auto greeting = readMessage(deadline);
   if (!greeting) return std::move(greeting).error();
   if (!greeting->is_object() || !greeting->contains("QMP")) {
-    return broken(Error{ErrorCode::kFault, "QMP: no greeting from the peer: " +
-                                               greeting->dump()});
+    const std::string text = greeting->dump(-1, ' ', false, json::error_handler_t::replace);
+    return broken(Error{ErrorCode::kFault, "QMP: no greeting from the peer: " + text});
   }
   try {
     const json& v = (*greeting)["QMP"].at("version").at("qemu");
@@ -174,7 +174,10 @@ sdk::Result<json> QmpClient::execute(std::string_view command, const json& argum
   const std::uint64_t id = nextId_++;
   json request = {{"execute", name}, {"id", id}};
   if (!arguments.is_null()) request["arguments"] = arguments;
-  if (auto sent = writeAll(request.dump() + "\n", deadline); !sent) {
+  // Invalid UTF-8 (say, in a path) is replaced rather than thrown about.
+  const std::string line =
+      request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  if (auto sent = writeAll(line, deadline); !sent) {
     return Error{sent.error().code, name + ": " + sent.error().message};
   }
   while (true) {
@@ -184,7 +187,9 @@ sdk::Result<json> QmpClient::execute(std::string_view command, const json& argum
     if (message->contains("event")) {
       QmpEvent event;
       event.name = (*message)["event"].is_string() ? (*message)["event"].get<std::string>() : "";
-      event.data = message->contains("data") ? (*message)["data"].dump() : "{}";
+      event.data = message->contains("data")
+                       ? (*message)["data"].dump(-1, ' ', false, json::error_handler_t::replace)
+                       : "{}";
       events_.push_back(std::move(event));
       continue;
     }
@@ -194,8 +199,14 @@ sdk::Result<json> QmpClient::execute(std::string_view command, const json& argum
     if (message->contains("return")) return (*message)["return"];
     if (message->contains("error")) {
       const json& err = (*message)["error"];
-      return Error{ErrorCode::kFault, name + ": " + err.value("class", std::string("Error")) +
-                                          ": " + err.value("desc", std::string("unknown error"))};
+      std::string errorClass = "Error", desc = "unknown error";
+      if (err.is_object() && err.contains("class") && err["class"].is_string()) {
+        errorClass = err["class"].get<std::string>();
+      }
+      if (err.is_object() && err.contains("desc") && err["desc"].is_string()) {
+        desc = err["desc"].get<std::string>();
+      }
+      return Error{ErrorCode::kFault, name + ": " + errorClass + ": " + desc};
     }
   }
 }
@@ -223,7 +234,9 @@ sdk::Result<QmpEvent> QmpClient::waitEvent(std::string_view name, Millis timeout
     if (message->is_object() && message->contains("event")) {
       QmpEvent event;
       event.name = (*message)["event"].is_string() ? (*message)["event"].get<std::string>() : "";
-      event.data = message->contains("data") ? (*message)["data"].dump() : "{}";
+      event.data = message->contains("data")
+                       ? (*message)["data"].dump(-1, ' ', false, json::error_handler_t::replace)
+                       : "{}";
       events_.push_back(std::move(event));
     }
   }
