@@ -223,7 +223,8 @@ TEST(KvmCommand, NicsFollowNicType) {
   s.hvparams["nic_type"] = std::string("e1000");
   s.hvparams["boot_order"] = std::string("disk");
   const Argv e1000 = build(s);
-  EXPECT_EQ(after(e1000, "-netdev"), "tap,id=netdev0,ifname=gnt5a0a1b2c3d4e,script=no,downscript=no");
+  EXPECT_EQ(after(e1000, "-netdev"),
+            "tap,id=netdev0,ifname=gnt5a0a1b2c3d4e,script=no,downscript=no");
   const auto e1000Devices = allAfter(e1000, "-device");
   EXPECT_TRUE(std::count(e1000Devices.begin(), e1000Devices.end(),
                          "e1000,netdev=netdev0,mac=aa:00:00:12:34:56") == 1);
@@ -264,7 +265,8 @@ TEST(KvmCommand, VncAndSpice) {
 }
 
 TEST(KvmCommand, KvmExtraIsSplitWithoutAShell) {
-  const Argv argv = build(spec({{"kvm_extra", std::string("-global 'kvm-pit.lost_tick_policy=discard' -rtc \"base=utc\"")}}));
+  const std::string extra = "-global 'kvm-pit.lost_tick_policy=discard' -rtc \"base=utc\"";
+  const Argv argv = build(spec({{"kvm_extra", extra}}));
   ASSERT_GE(argv.size(), 4u);
   EXPECT_EQ(Argv(argv.end() - 4, argv.end()),
             (Argv{"-global", "kvm-pit.lost_tick_policy=discard", "-rtc", "base=utc"}));

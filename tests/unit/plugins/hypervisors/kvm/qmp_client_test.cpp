@@ -19,7 +19,8 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kGreeting =
-    R"({"QMP": {"version": {"qemu": {"micro": 1, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}})";
+    R"({"QMP": {"version": {"qemu": {"micro": 1, "minor": 2, "major": 7}, "package": ""},)"
+    R"( "capabilities": ["oob"]}})";
 
 // The other end of a socketpair, played by a thread: sends a greeting (or
 // not) and answers each request line with what `answer` returns (empty: no
@@ -111,8 +112,8 @@ std::string qemuLike(const json& request) {
   if (command == "hang") return "";
   if (command == "die") return "<close>";
   if (command == "garbage") return "{not json\r\n";
-  return json{{"error", {{"class", "CommandNotFound"}, {"desc", "The command " + command + " has not been found"}}},
-              {"id", request["id"]}}
+  const std::string desc = "The command " + command + " has not been found";
+  return json{{"error", {{"class", "CommandNotFound"}, {"desc", desc}}}, {"id", request["id"]}}
              .dump() +
          "\r\n";
 }
