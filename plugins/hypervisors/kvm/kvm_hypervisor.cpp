@@ -444,17 +444,15 @@ sdk::Result<std::vector<sdk::InstanceInfo>> KvmHypervisor::allInstancesInfo() {
 sdk::Result<sdk::NodeResources> KvmHypervisor::nodeResources() {
   auto resources = parseNodeInfo(readText("/proc/meminfo"), readText("/proc/cpuinfo"));
   if (!resources) return resources;
-  // Guest memory that qemu has not touched yet is still counted free by the
-  // kernel; take it off so the master does not place it twice.
-  std::int64_t promised = 0;
+  std::vector<GuestMemory> guests;
   for (const auto& name : layout_.namesWithPidFile()) {
     const auto pid = pidOf(name);
     if (!pid) continue;
     auto spec = savedSpec(name);
     if (!spec) continue;
-    promised += std::max<std::int64_t>(0, spec->memoryMiB - processRssMiB(*pid));
+    guests.push_back({spec->memoryMiB, processRssMiB(*pid)});
   }
-  resources->memoryFreeMiB = std::max<std::int64_t>(0, resources->memoryFreeMiB - promised);
+  resources = subtractGuests(*resources, guests);
   {
     std::lock_guard lock(versionMutex_);
     if (!hvVersion_) {

@@ -1,5 +1,6 @@
 #include "node_info.h"
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -38,6 +39,16 @@ sdk::Result<sdk::NodeResources> parseNodeInfo(std::string_view meminfo,
   r.cpuNodes = 1;
   r.cpuSockets = 1;
   return r;
+}
+
+sdk::NodeResources subtractGuests(sdk::NodeResources node,
+                                  const std::vector<GuestMemory>& guests) {
+  std::int64_t promised = 0;
+  for (const auto& guest : guests) {
+    promised += std::max<std::int64_t>(0, guest.memoryMiB - guest.residentMiB);
+  }
+  node.memoryFreeMiB = std::max<std::int64_t>(0, node.memoryFreeMiB - promised);
+  return node;
 }
 
 }  // namespace gantry::plugins::kvm

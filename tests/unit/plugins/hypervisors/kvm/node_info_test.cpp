@@ -38,3 +38,22 @@ TEST(KvmNodeInfo, MissingMemAvailableIsAnError) {
 
 }  // namespace
 }  // namespace gantry::plugins::kvm
+
+namespace gantry::plugins::kvm {
+namespace {
+
+TEST(KvmNodeInfo, GuestMemoryNotYetResidentIsNotFree) {
+  sdk::NodeResources node;
+  node.memoryTotalMiB = 4096;
+  node.memoryFreeMiB = 3000;
+  // 1024 promised, 200 already resident (and so already out of MemAvailable);
+  // a guest using more than it was given counts nothing extra.
+  const auto after = subtractGuests(node, {{1024, 200}, {128, 300}});
+  EXPECT_EQ(after.memoryFreeMiB, 3000 - 824);
+  EXPECT_EQ(after.memoryTotalMiB, 4096);
+  EXPECT_EQ(subtractGuests(node, {{8192, 0}}).memoryFreeMiB, 0);
+  EXPECT_EQ(subtractGuests(node, {}).memoryFreeMiB, 3000);
+}
+
+}  // namespace
+}  // namespace gantry::plugins::kvm
