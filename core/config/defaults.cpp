@@ -13,7 +13,9 @@ constexpr const char* kDefaultBridge = "xen-br0";
 constexpr const char* kDefaultVg = "xenvg";
 constexpr const char* kXenKernel = "/boot/vmlinuz-3-xenU";
 constexpr const char* kKvmKernel = "/boot/vmlinuz-3-kvmU";
-constexpr const char* kKvmPath = "/usr/bin/kvm";
+// Debian's /usr/bin/kvm wrapper forces KVM on; the plain binary honours
+// kvm_flag (Ganeti's configure default is /usr/bin/kvm).
+constexpr const char* kKvmPath = "/usr/bin/qemu-system-x86_64";
 constexpr int kClassicDrbdSyncSpeed = 60 * 1024;  // KiB/s
 
 Json makeHvDefaults() {

@@ -6,6 +6,19 @@
 
 namespace gantry::core::plugins {
 
+namespace {
+
+// OS definitions shipped with Gantry: <prefix>/share/gantry/os beside the
+// bin/ or sbin/ of the running program (the build tree has the same shape).
+std::filesystem::path shippedOsDir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  return (exe.parent_path() / ".." / "share" / "gantry" / "os").lexically_normal();
+}
+
+}  // namespace
+
 sdk::HostPaths hostPathsForRoot(const std::filesystem::path& root) {
   sdk::HostPaths p;
   p.root = root;
@@ -14,7 +27,9 @@ sdk::HostPaths hostPathsForRoot(const std::filesystem::path& root) {
   p.logDir = root / "var/log/gantry";
   p.fileStorageDir = root / "srv/gantry/file-storage";
   p.sharedFileStorageDir = root / "srv/gantry/shared-file-storage";
+  // The node's own OS directory first: an operator's copy wins.
   p.osSearchPath = {root / "srv/gantry/os"};
+  if (auto shipped = shippedOsDir(); !shipped.empty()) p.osSearchPath.push_back(shipped);
   p.extStorageSearchPath = {root / "srv/gantry/extstorage"};
   return p;
 }

@@ -85,7 +85,7 @@ TEST_F(Fill, HvBuiltInDefaultsForKvmAndFake) {
   cluster.hvparams.erase("fake");
   const Json kvm = config::fillHvParams(cluster, "kvm", "busybox",
                                         {{"kvm_flag", "disabled"}});
-  EXPECT_EQ(kvm["kvm_path"], "/usr/bin/kvm");
+  EXPECT_EQ(kvm["kvm_path"], "/usr/bin/qemu-system-x86_64");
   EXPECT_EQ(kvm["kernel_path"], "/boot/vmlinuz-3-kvmU");
   EXPECT_EQ(kvm["migration_port"], 8102);
   EXPECT_EQ(kvm["migration_bandwidth"], 32);
