@@ -229,13 +229,20 @@ std::vector<OptionSpec> selectOptions() {
 }
 
 int cancel(const Invocation& inv) {
+  const bool kill = inv.options.flag("kill");
+  if (kill && !inv.options.flag("yes_do_it")) {
+    throw gantry::core::luxi::opPrereqError(
+        "The --kill option must be confirmed with --yes-do-it", "wrong_input");
+  }
   auto client = connectMaster();
   bool declined = false;
-  auto ids = selectJobs(inv, client, "Cancel job(s) listed above?", declined);
+  auto ids = selectJobs(inv, client,
+                        kill ? "KILL job(s) listed above?" : "Cancel job(s) listed above?",
+                        declined);
   if (declined) return 13;
   int status = 0;
   for (auto id : ids) {
-    auto [ok, message] = client.cancelJob(id);
+    auto [ok, message] = client.cancelJob(id, kill);
     std::cout << message << "\n";
     if (!ok) status = 1;
   }
@@ -315,7 +322,8 @@ int main(int argc, char** argv) {
                                    "Priority for opcode processing",
                                    {"low", "normal", "high"}};
   auto cancelOptions = selectOptions();
-  cancelOptions.push_back({"", "--kill", "kill", false, "", "Kill the job process", {}});
+  cancelOptions.push_back(
+      {"", "--kill", "kill", false, "", "Stop running jobs even where they cannot be canceled", {}});
   cancelOptions.push_back({"", "--yes-do-it", "yes_do_it", false, "", "Confirm --kill", {}});
   auto prioOptions = selectOptions();
   prioOptions.push_back(priorityOption);

@@ -56,13 +56,13 @@ class JobQueue::Context : public OpContext {
 
   bool cancelRequested() const override {
     std::lock_guard lk(q_.mu_);
-    return op().status == OpStatus::kCanceling || (e_->cancellable && e_->cancel_requested);
+    return op().status == OpStatus::kCanceling || e_->stopRequested();
   }
 
   bool waitCancelRequested(std::chrono::milliseconds timeout) override {
     std::unique_lock lk(q_.mu_);
     return e_->changed.wait_for(lk, timeout, [&] {
-      return op().status == OpStatus::kCanceling || (e_->cancellable && e_->cancel_requested);
+      return op().status == OpStatus::kCanceling || e_->stopRequested();
     });
   }
 
@@ -327,6 +327,7 @@ void JobQueue::applyResult(const EntryPtr& e, std::size_t index, OpResult result
     return;
   }
   e->cancel_requested = false;
+  e->kill_requested = false;
   touch(*e);
   writer_->markDirty(job.id);  // carried by the next opcode's durable start
 }

@@ -350,7 +350,7 @@ std::vector<SubmitResult> JobQueue::submitJobs(const std::vector<std::vector<jso
 // ---------------------------------------------------------------------------
 // Control
 
-QueueAnswer JobQueue::cancel(JobId id) {
+QueueAnswer JobQueue::cancel(JobId id, bool kill) {
   std::unique_lock lk(mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end() || it->second->job.finalized()) {
@@ -381,8 +381,10 @@ QueueAnswer JobQueue::cancel(JobId id) {
     wait = true;
   } else if (status == OpStatus::kRunning) {
     e->cancel_requested = true;
+    e->kill_requested = kill;
     touch(*e);
-    wait = e->cancellable;
+    e->changed.notify_all();  // an interruptible wait inside the opcode
+    wait = e->stopRequested();
   }
   if (!wait) return {false, "Job no longer waiting, can't cancel (informed it anyway)"};
 

@@ -123,9 +123,11 @@ class JobQueue {
   /// status <s>"], [false, "Job could not be canceled, status <s>"],
   /// [false, "Job no longer waiting, can't cancel (informed it anyway)"],
   /// [false, "Job 5 not found in queue"]. A running opcode is canceled
-  /// only if it declared itself cancellable; otherwise the job's remaining
+  /// only if it declared itself cancellable, or with `kill`: then it is
+  /// asked to stop at its next interruption point (a lock wait, a delay, a
+  /// node call) whatever it declared. Otherwise the job's remaining
   /// opcodes are canceled once it finishes.
-  QueueAnswer cancel(JobId id);
+  QueueAnswer cancel(JobId id, bool kill = false);
   /// [true, "Priorities of pending opcodes for job 7 have been changed to
   /// 10"], [false, "Job 7 not found in queue"], [false, "Job 7 is
   /// cancelling"], [false, "Job 7 had no pending opcodes"].

@@ -32,9 +32,14 @@ struct JobQueue::Entry {
   std::size_t dep_op = std::numeric_limits<std::size_t>::max();
   std::size_t dep_index = 0;
 
-  // The running opcode's cancellation.
+  // The running opcode's cancellation. A kill (CancelJob with kill) stops
+  // the running opcode even if it did not declare itself cancellable.
   bool cancellable = false;
   bool cancel_requested = false;
+  bool kill_requested = false;
+
+  /// Whether the running opcode is asked to stop now.
+  bool stopRequested() const { return cancel_requested && (cancellable || kill_requested); }
 };
 
 }  // namespace gantry::core::jobs

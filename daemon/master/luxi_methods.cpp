@@ -49,7 +49,11 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
                       .toJson());
     }
     case Method::kCancelJob:
-      return Json(queue_.cancel(core::luxi::parseJobIdArg(args.at(0))).toJson());
+      // Ganeti 3.x clients send [job_id, kill]; older ones only the id.
+      return Json(queue_
+                      .cancel(core::luxi::parseJobIdArg(args.at(0)),
+                              args.size() > 1 && args.at(1).is_boolean() && args.at(1).get<bool>())
+                      .toJson());
     case Method::kChangeJobPriority:
       return Json(
           queue_.changePriority(core::luxi::parseJobIdArg(args.at(0)), args.at(1).get<int>())

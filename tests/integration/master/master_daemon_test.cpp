@@ -164,6 +164,38 @@ TEST(MasterDaemon, CancelDrainArchiveAndPriority) {
   EXPECT_EQ(c.queryJobs(Json::array({low}), {"archived"})[0][0], true);
 }
 
+TEST(MasterDaemon, KillStopsARunningJobThatCannotBeCanceled) {
+  MasterProcess master(1);
+  master.start();
+  auto c = master.client();
+  // Two opcodes: the second must not run once the first is killed.
+  const auto stubborn = c.submitJob(Json::array({delayOp(60), delayOp(0)}));
+  waitUntil([&] { return jobStatus(c, stubborn) == "running"; }, "the job to run");
+  const std::string id = std::to_string(stubborn);
+
+  auto unconfirmed = master.tool("gnt-job", {"cancel", "--kill", id});
+  EXPECT_EQ(unconfirmed.exitCode, 1);
+  EXPECT_NE(unconfirmed.err.find("The --kill option must be confirmed with --yes-do-it"),
+            std::string::npos)
+      << unconfirmed.err;
+
+  auto plain = master.tool("gnt-job", {"cancel", id});
+  EXPECT_EQ(plain.exitCode, 1);
+  EXPECT_EQ(plain.out, "Job no longer waiting, can't cancel (informed it anyway)\n");
+  EXPECT_EQ(jobStatus(c, stubborn), "running");
+
+  const auto start = std::chrono::steady_clock::now();
+  auto killed = master.tool("gnt-job", {"cancel", "--kill", "--yes-do-it", id});
+  EXPECT_EQ(killed.exitCode, 0) << killed.out << killed.err;
+  EXPECT_EQ(killed.out, "Job successfully cancelled\n");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(jobStatus(c, stubborn), "canceled");
+  auto ops = c.queryJobs(Json::array({stubborn}), {"opstatus"})[0][0];
+  EXPECT_EQ(ops, Json::array({"canceled", "canceled"}));
+  // The master goes on serving.
+  EXPECT_EQ(master.tool("gnt-debug", {"delay", "0"}).exitCode, 0);
+}
+
 TEST(MasterDaemon, RelativeDependenciesWaitForTheirJob) {
   MasterProcess master(4);
   master.start();

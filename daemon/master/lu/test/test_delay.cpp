@@ -53,7 +53,8 @@ class LuTestDelay : public LogicalUnit {
                          std::chrono::duration<double>(duration_));
     // Sleep in short slices so an interruptible delay stops when canceled.
     while (std::chrono::steady_clock::now() < end) {
-      if (interruptible_ && context.cancelRequested()) {
+      // True only for an interruptible delay, or when the job is killed.
+      if (context.cancelRequested()) {
         throw CanceledError();
       }
       auto left = end - std::chrono::steady_clock::now();
