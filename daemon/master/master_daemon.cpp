@@ -17,6 +17,8 @@
 #include "core/opcodes/summary.h"
 #include "core/plugins/daemon_host.h"
 #include "core/plugins/registry.h"
+#include "core/rpc/client.h"
+#include "core/rpc/keys.h"
 #include "core/util/log.h"
 #include "daemon/master/lu/logical_unit.h"
 #include "daemon/master/lu/processor.h"
@@ -109,6 +111,20 @@ int runMasterDaemon(const MasterOptions& options) {
       log(sdk::LogLevel::kWarning, "no config.data under " + paths.dataDir.string() +
                                        ": queries of the cluster are unavailable");
     }
+    // Node daemons accept the cluster key only: without it the master
+    // cannot call them (queries of live node data then show no data).
+    std::unique_ptr<core::rpc::RpcClient> rpcClient;
+    if (config) {
+      auto keys = core::rpc::loadKeyPair(paths.dataDir, core::rpc::kClusterKeyName);
+      if (keys) {
+        core::rpc::ClientOptions rpcOptions;
+        rpcOptions.clientKeys = *keys;
+        rpcClient = std::make_unique<core::rpc::RpcClient>(rpcOptions);
+      } else {
+        log(sdk::LogLevel::kWarning, "no cluster key, node daemons cannot be called: " +
+                                         keys.error().message);
+      }
+    }
     core::locking::LockManager locks(initialLocks(config.get()));
     core::plugins::DaemonHost host(paths, {}, [&](sdk::LogLevel level, std::string_view line) {
       log(level, std::string(line));
@@ -124,6 +140,7 @@ int runMasterDaemon(const MasterOptions& options) {
     services.config = config.get();
     services.locks = &locks;
     services.plugins = &plugins;
+    services.rpc = rpcClient.get();
     services.log = log;
     registerAllLogicalUnits();
 
