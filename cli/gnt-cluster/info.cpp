@@ -32,7 +32,8 @@ std::string commaJoin(const Json& list) {
 Json grouped(const Json& params) {
   Json out = Json::object();
   if (!params.is_object()) return out;
-  for (const auto& [key, value] : sortedObject(params).items()) {
+  const Json sorted = sortedObject(params);
+  for (const auto& [key, value] : sorted.items()) {
     if (value.is_object()) {
       out[key] = grouped(value);
     } else if (value.is_string()) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/cluster/json_access.h"
 #include "core/query/engine.h"
 #include "core/rpc/node_files.h"
 #include "core/util/atomic_file.h"
@@ -66,7 +67,7 @@ SsconfValues computeSsconf(const json& config) {
   v["master_candidates"] = joinLines(candidates);
   v["master_candidates_ips"] = joinLines(candidateIps);
   std::vector<std::string> certs;
-  for (const auto& [uuid, digest] : cluster.value("candidate_certs", json::object()).items()) {
+  for (const auto& [uuid, digest] : objectMember(cluster, "candidate_certs").items()) {
     certs.push_back(uuid + "=" + scalarText(digest));
   }
   v["master_candidates_certs"] = joinLines(certs);
@@ -77,7 +78,7 @@ SsconfValues computeSsconf(const json& config) {
   v["online_nodes"] = joinLines(online);
   v["offline_nodes"] = joinLines(offline);
   std::vector<std::string> instances;
-  for (const auto& [uuid, inst] : config.value("instances", json::object()).items()) {
+  for (const auto& [uuid, inst] : objectMember(config, "instances").items()) {
     instances.push_back(inst.value("name", uuid));
   }
   std::sort(instances.begin(), instances.end(),
@@ -96,10 +97,10 @@ SsconfValues computeSsconf(const json& config) {
   v["maintain_node_health"] = scalarText(cluster.value("maintain_node_health", false));
   v["enabled_user_shutdown"] = scalarText(cluster.value("enabled_user_shutdown", false));
   std::vector<std::string> groups, networks;
-  for (const auto& [uuid, group] : config.value("nodegroups", json::object()).items()) {
+  for (const auto& [uuid, group] : objectMember(config, "nodegroups").items()) {
     groups.push_back(uuid + " " + group.value("name", ""));
   }
-  for (const auto& [uuid, net] : config.value("networks", json::object()).items()) {
+  for (const auto& [uuid, net] : objectMember(config, "networks").items()) {
     networks.push_back(uuid + " " + net.value("name", ""));
   }
   v["nodegroups"] = joinLines(groups);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "core/cluster/json_access.h"
 #include "core/config/store.h"
 #include "core/jobs/job_errors.h"
 #include "core/jobs/job_queue.h"
@@ -38,16 +39,16 @@ core::locking::InitialLocks initialLocks(const core::config::ConfigStore* store)
   core::locking::InitialLocks locks;
   if (store == nullptr) return locks;
   store->read([&](const nlohmann::json& doc) {
-    for (const auto& [uuid, inst] : doc.value("instances", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
       locks.instances.push_back(inst.value("name", uuid));
     }
-    for (const auto& [uuid, node] : doc.value("nodes", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
       locks.nodes.push_back(node.value("name", uuid));
     }
-    for (const auto& [uuid, group] : doc.value("nodegroups", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, group] : core::cluster::objectMember(doc, "nodegroups").items()) {
       locks.nodeGroups.push_back(group.value("name", uuid));
     }
-    for (const auto& [uuid, net] : doc.value("networks", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, net] : core::cluster::objectMember(doc, "networks").items()) {
       locks.networks.push_back(net.value("name", uuid));
     }
   });

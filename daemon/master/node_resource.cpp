@@ -1,5 +1,6 @@
 #include "daemon/master/node_resource.h"
 
+#include "core/cluster/json_access.h"
 #include <algorithm>
 #include <map>
 #include <set>
@@ -144,7 +145,7 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
   const nlohmann::json doc = services.config->get("");
   const std::string masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
   std::vector<NodeRow> rows;
-  for (const auto& [uuid, node] : doc.value("nodes", nlohmann::json::object()).items()) {
+  for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
     rows.push_back({node, uuid, {}, {}, std::nullopt});
   }
   std::sort(rows.begin(), rows.end(), [](const NodeRow& a, const NodeRow& b) {
@@ -154,7 +155,7 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
   for (std::size_t i = 0; i < rows.size(); ++i) byUuid[rows[i].uuid] = i;
   // Instances: primary node, then the other nodes of their disks.
   const auto disks = doc.value("disks", nlohmann::json::object());
-  for (const auto& [iuuid, inst] : doc.value("instances", nlohmann::json::object()).items()) {
+  for (const auto& [iuuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
     const std::string name = inst.value("name", iuuid);
     const std::string primary = inst.value("primary_node", "");
     if (byUuid.count(primary)) rows[byUuid[primary]].primaries.push_back(name);

@@ -1,5 +1,6 @@
 #include "daemon/master/cluster/config_helpers.h"
 
+#include "core/cluster/json_access.h"
 #include <chrono>
 
 #include "core/cluster/candidates.h"
@@ -19,7 +20,7 @@ double nowSeconds() {
 std::string nodeUuidByName(const json& doc, const std::string& name) {
   std::vector<std::string> names;
   std::vector<std::string> uuids;
-  for (const auto& [uuid, node] : doc.value("nodes", json::object()).items()) {
+  for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
     names.push_back(node.value("name", ""));
     uuids.push_back(uuid);
   }

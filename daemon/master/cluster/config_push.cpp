@@ -1,5 +1,6 @@
 #include "daemon/master/cluster/config_push.h"
 
+#include "core/cluster/json_access.h"
 #include "core/cluster/ssconf.h"
 #include "core/config/store.h"
 #include "daemon/master/cluster/node_rpc.h"
@@ -17,7 +18,7 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
     warnings.push_back("Can't write the master's ssconf files: " + written.error().message);
   }
   std::vector<core::rpc::NodeTarget> candidates, online;
-  for (const auto& [uuid, node] : doc.value("nodes", json::object()).items()) {
+  for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
     if (uuid == masterUuid || node.value("offline", false)) continue;
     auto target = nodeTarget(services, node);
     online.push_back(target);

@@ -4,6 +4,7 @@
 // master candidate while the pool has room.
 #include <set>
 
+#include "core/cluster/json_access.h"
 #include "core/cluster/bootstrap.h"
 #include "core/cluster/candidates.h"
 #include "core/cluster/hosts_file.h"
@@ -168,7 +169,7 @@ class LuNodeAdd : public LogicalUnit {
  private:
   std::string defaultGroup() const {
     const std::string wanted = op.optString("group").value_or("");
-    for (const auto& [uuid, group] : doc_.value("nodegroups", json::object()).items()) {
+    for (const auto& [uuid, group] : core::cluster::objectMember(doc_, "nodegroups").items()) {
       if (wanted.empty() || group.value("name", "") == wanted || uuid == wanted) return uuid;
     }
     throw ExecError("Node group '" + wanted + "' not found");

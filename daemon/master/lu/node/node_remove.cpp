@@ -1,5 +1,6 @@
 // OP_NODE_REMOVE: removes a node without instances from the cluster,
 // forgets its key and refills the candidate pool.
+#include "core/cluster/json_access.h"
 #include "core/cluster/node_keys.h"
 #include "core/config/store.h"
 #include "daemon/master/cluster/config_helpers.h"
@@ -30,7 +31,7 @@ class LuNodeRemove : public LogicalUnit {
       throw PrereqError("Node is the master node, failover to another node is required",
                         sdk::ErrorCode::kInvalid);
     }
-    for (const auto& [iuuid, inst] : doc_.value("instances", json::object()).items()) {
+    for (const auto& [iuuid, inst] : core::cluster::objectMember(doc_, "instances").items()) {
       bool uses = inst.value("primary_node", "") == uuid_;
       for (const auto& duuid : inst.value("disks", json::array())) {
         const auto disk = doc_.value("disks", json::object()).value(duuid.get<std::string>(),
