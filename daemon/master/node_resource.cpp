@@ -121,6 +121,10 @@ const core::query::Resource& nodeResource() {
           field("sptotal", "SpTotal", FieldKind::kNumber, "Total number of physical disk spindles"),
           field("spfree", "SpFree", FieldKind::kNumber, "Available number of physical disk spindles"),
           field("bootid", "BootID", FieldKind::kText, "Random UUID renewed for each system reboot"),
+          field("ndparams", "NodeParameters", FieldKind::kOther,
+                "Merged node parameters"),
+          field("custom_ndparams", "CustomNodeParameters", FieldKind::kOther,
+                "Custom node parameters"),
           field("tags", "Tags", FieldKind::kOther, "Tags"),
           field("ctime", "CTime", FieldKind::kTimestamp, "Creation timestamp"),
           field("mtime", "MTime", FieldKind::kTimestamp, "Modification timestamp"),
@@ -251,6 +255,19 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
     if (f == "sinst_cnt") return Cell::normal(Json(row.secondaries.size()));
     if (f == "pinst_list") return Cell::normal(Json(row.primaries));
     if (f == "sinst_list") return Cell::normal(Json(row.secondaries));
+    if (f == "custom_ndparams") {
+      return Cell::normal(Json(n.value("ndparams", nlohmann::json::object())));
+    }
+    if (f == "ndparams") {
+      nlohmann::json filled = doc.value("/cluster/ndparams"_json_pointer, nlohmann::json::object());
+      const auto group = core::cluster::objectMember(doc, "nodegroups")
+                             .value(n.value("group", ""), nlohmann::json::object());
+      for (const auto& layer : {group.value("ndparams", nlohmann::json::object()),
+                                n.value("ndparams", nlohmann::json::object())}) {
+        for (const auto& [k, v] : layer.items()) filled[k] = v;
+      }
+      return Cell::normal(Json(filled));
+    }
     if (f == "tags") return Cell::normal(Json(n.value("tags", nlohmann::json::array())));
     if (f == "ctime" || f == "mtime") return Cell::normal(Json(n.value(f, 0.0)));
     if (f == "uuid") return Cell::normal(Json(row.uuid));
