@@ -139,7 +139,14 @@ int add(const Invocation& inv) {
 
   Json op = {{"OP_ID", "OP_NODE_ADD"}, {"node_name", name}, {"primary_ip", *ip},
              {"readd", readd}};
-  if (auto sip = o.value("secondary_ip")) op["secondary_ip"] = *sip;
+  if (auto sip = o.value("secondary_ip")) {
+    op["secondary_ip"] = *sip;
+  } else if (readd) {
+    // A readded node keeps its secondary address unless told otherwise.
+    const Json result =
+        client.query("node", {"sip"}, Json::array({"=", "name", name}));
+    if (!result.at("data").empty()) op["secondary_ip"] = result["data"][0][0][1];
+  }
   if (auto group = o.value("group")) op["group"] = *group;
   for (const char* flag : {"master_capable", "vm_capable"}) {
     if (auto v = o.value(flag)) op[flag] = parseYesNo(*v);
