@@ -10,6 +10,7 @@
 #include "core/cluster/hosts_file.h"
 #include "core/cluster/node_keys.h"
 #include "core/config/store.h"
+#include "core/locking/lock_manager.h"
 #include "core/rpc/protocol.h"
 #include "core/rpc/small_file.h"
 #include "daemon/master/cluster/config_helpers.h"
@@ -163,6 +164,13 @@ class LuNodeAdd : public LogicalUnit {
     core::config::StoreChange change = {StoreOp::put(jsonPointer({"nodes", uuid}), node)};
     bumpCluster(doc_, change, now);
     commitAndDistribute(services, change, feedback);
+    if (!readd_ && services.locks != nullptr) {
+      // Later opcodes lock the node by name.
+      const std::string owner = "node-add:" + name_;
+      for (auto level : {core::locking::Level::kNode, core::locking::Level::kNodeRes}) {
+        services.locks->add(owner, level, {name_});
+      }
+    }
     return nullptr;
   }
 

@@ -3,6 +3,7 @@
 #include "core/cluster/json_access.h"
 #include "core/cluster/node_keys.h"
 #include "core/config/store.h"
+#include "core/locking/lock_manager.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
 #include "daemon/master/lu/logical_unit.h"
@@ -60,6 +61,12 @@ class LuNodeRemove : public LogicalUnit {
     bumpCluster(doc_, change, now);
     commitAndDistribute(services, change, feedback);
     core::cluster::removeAcceptedNode(services.paths.dataDir, name_);
+    if (services.locks != nullptr) {
+      const std::string owner = "node-remove:" + name_;
+      for (auto level : {core::locking::Level::kNodeRes, core::locking::Level::kNode}) {
+        services.locks->remove(owner, level, {name_});
+      }
+    }
     return nullptr;
   }
 
