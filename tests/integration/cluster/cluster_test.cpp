@@ -99,6 +99,28 @@ TEST(VirtualClusterTest, WalkthroughNodeFailureAndReadd) {
   EXPECT_EQ(list.out,
             std::string(kListHeader) + kHealthyRow1 + kHealthyRow2 + kHealthyRow3);
 
+  // A candidate leaving the pool gives up its copy of the config.
+  auto refusedDemote = cluster.exec("node1", "gnt-node", {"modify", "-C", "no", "node2"});
+  EXPECT_EQ(refusedDemote.exitCode, 1);
+  EXPECT_NE(refusedDemote.err.find("Not enough master candidates (desired 10, new value will "
+                                   "be 2)"),
+            std::string::npos)
+      << refusedDemote.err;
+  auto demote = cluster.exec("node1", "gnt-node", {"modify", "-C", "no", "-f", "node2"});
+  ASSERT_TRUE(demote.succeeded()) << demote.err;
+  EXPECT_NE(demote.out.find("Modified node node2\n - master_candidate -> False\n"),
+            std::string::npos)
+      << demote.out;
+  EXPECT_FALSE(fs::exists(cluster.dataDir("node2") / "config.data"));
+  bool backup = false;
+  for (const auto& entry : fs::directory_iterator(cluster.dataDir("node2"))) {
+    backup = backup || entry.path().filename().string().rfind("config.data.backup-", 0) == 0;
+  }
+  EXPECT_TRUE(backup);
+  auto promote = cluster.exec("node1", "gnt-node", {"modify", "-C", "yes", "node2"});
+  ASSERT_TRUE(promote.succeeded()) << promote.err;
+  EXPECT_TRUE(fs::exists(cluster.dataDir("node2") / "config.data"));
+
   auto roles = cluster.exec("node1", "gnt-node",
                             {"list", "--no-headers", "--separator=|", "-o",
                              "name,role,offline,mtotal,pip,sip"});
@@ -122,6 +144,24 @@ TEST(VirtualClusterTest, OnlyAcceptedDaemonsJoin) {
       << byName.err;
   auto names = cluster.exec("node1", "gnt-node", {"list", "--no-headers", "-o", "name"});
   EXPECT_EQ(names.out, "node1\nnode2\n");
+
+  // The logical unit itself refuses a node whose key was never accepted.
+  const fs::path job = cluster.dir() / "add-node3.json";
+  std::ofstream(job) << "[{\"OP_ID\": \"OP_NODE_ADD\", \"node_name\": \"node3\", "
+                        "\"primary_ip\": \"" + cluster.base() + ".1.3\", "
+                        "\"secondary_ip\": \"" + cluster.base() + ".2.3\"}]";
+  auto raw = cluster.exec("node1", "gnt-debug", {"submit-job", job.string()});
+  // submit-job reports a failed job on stderr (and exits 0, as Ganeti's).
+  EXPECT_NE(raw.err.find("has failed: Failure: prerequisites not met"), std::string::npos)
+      << raw.err;
+  EXPECT_NE(raw.err.find("Node node3 has not been accepted (no known node key)"),
+            std::string::npos)
+      << raw.out << raw.err;
+  names = cluster.exec("node1", "gnt-node", {"list", "--no-headers", "-o", "name"});
+  EXPECT_EQ(names.out, "node1\nnode2\n");
+  auto unknown = cluster.exec("node1", "gnt-node", {"list", "node9"});
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.err.find("Node name node9 not found"), std::string::npos) << unknown.err;
 
   // A key whose fingerprint the operator did not expect: refused.
   const std::string key = readFile(cluster.dataDir("node3") / "node-curve.pub");
