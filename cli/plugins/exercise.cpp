@@ -68,8 +68,13 @@ int exercisePlugins(const core::plugins::PluginRegistry& registry,
   instance.hypervisor = "fake";
   instance.startupMemoryMiB = 512;
   instance.vcpus = 1;
-  instance.disks.push_back(sdk::AttachedDisk{disk.uuid, "", 0, created->devicePath,
-                                             "", false, disk.sizeMiB});
+  sdk::AttachedDisk attached;
+  attached.uuid = disk.uuid;
+  attached.devicePath = created->devicePath;
+  attached.sizeMiB = disk.sizeMiB;
+  attached.devType = disk.devType;
+  attached.logicalId = disk.logicalId;
+  instance.disks.push_back(std::move(attached));
   if (!check(fake.startInstance(instance, false), "starting instance", err)) return 1;
   out << "started " << kInstance << " with "
       << core::util::formatUnit(512) << "\n";

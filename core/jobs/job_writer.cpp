@@ -1,6 +1,7 @@
 #include "core/jobs/job_writer.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,22 @@ int writeAll(int fd, const std::string& data) {
     done += static_cast<std::size_t>(n);
   }
   return 0;
+}
+
+// Puts `temp` in place of `target`. Where the filesystem can, the two are
+// exchanged: the old content stays behind as `temp`, the spare the next
+// write of this file overwrites. Reusing inodes and blocks this way avoids
+// a create and a delete per write, which on ext4 cost several times the
+// write itself. Returns 0 or errno.
+int replaceFile(const fs::path& temp, const fs::path& target) {
+  if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    return 0;
+  }
+  // ENOENT: no target yet (a new job); EINVAL/ENOSYS: no exchange here.
+  if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+    return errno;
+  }
+  return ::rename(temp.c_str(), target.c_str()) == 0 ? 0 : errno;
 }
 
 int syncDirectory(const fs::path& dir) {
@@ -190,8 +207,11 @@ void JobWriter::processBatch(Batch& batch) {
   auto openTemp = [&](JobId id, const fs::path& target, const std::string& data) {
     fs::path temp = target;
     temp += ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // The spare left by the previous write is overwritten in place: no new
+    // blocks when the size stays about the same.
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     int err = fd < 0 ? errno : writeAll(fd, data);
+    if (err == 0 && ::ftruncate(fd, static_cast<off_t>(data.size())) != 0) err = errno;
     if (err != 0) {
       log("Cannot write " + temp.string() + ": " + std::strerror(err));
       if (fd >= 0) ::close(fd);
@@ -239,7 +259,7 @@ void JobWriter::processBatch(Batch& batch) {
     ::close(f.fd);
     int err = sync_error[i];
     if (err == 0 && batch.serial_failed && f.id != kSerialKey) err = EIO;
-    if (err == 0 && ::rename(f.temp.c_str(), f.target.c_str()) != 0) err = errno;
+    if (err == 0) err = replaceFile(f.temp, f.target);
     if (err != 0) {
       log("Cannot write " + f.target.string() + ": " + std::strerror(err));
       ::unlink(f.temp.c_str());
@@ -270,6 +290,9 @@ void JobWriter::processBatch(Batch& batch) {
       batch.failed.insert(id);
       continue;
     }
+    fs::path spare = from;
+    spare += ".tmp";
+    ::unlink(spare.c_str());  // the job is written no more
     archive_dirs.insert(subdir);
     renamed = true;
   }

@@ -2,8 +2,10 @@
 // takes everything marked so far as one batch: each job is serialised once
 // (its latest state), written to job-<id>.tmp, all temps are made durable
 // (fdatasync, several at once so the filesystem can merge its journal
-// commits), renamed over job-<id>, and the directory is synced once. A
-// caller that needs durability waits for the batch holding its change.
+// commits), exchanged with job-<id>, and the directory is synced once. The
+// old content stays as job-<id>.tmp, the spare the next write overwrites
+// (a plain rename where the filesystem cannot exchange). A caller that
+// needs durability waits for the batch holding its change.
 #pragma once
 
 #include <chrono>

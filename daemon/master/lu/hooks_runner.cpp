@@ -54,22 +54,19 @@ std::vector<HookResult> runHooks(const HooksRequest& request) {
   return results;
 }
 
-std::map<std::string, std::string> hooksEnvironment(
-    const std::string& phase, const std::string& hooksPath, const std::string& opId,
-    const std::string& cluster, const std::string& master, const std::string& dataDir,
-    const std::map<std::string, std::string>& luEnv,
-    const std::map<std::string, std::string>* postEnv) {
+std::map<std::string, std::string> hooksEnvironment(const HooksEnvInput& input) {
   std::map<std::string, std::string> env;
   env["GANETI_HOOKS_VERSION"] = "2";
-  env["GANETI_HOOKS_PHASE"] = phase;
-  env["GANETI_HOOKS_PATH"] = hooksPath;
-  env["GANETI_CLUSTER"] = cluster;
-  env["GANETI_MASTER"] = master;
-  env["GANETI_OP_CODE"] = opId;
-  env["GANETI_DATA_DIR"] = dataDir;
-  for (const auto& [k, v] : luEnv) env["GANETI_" + k] = v;
-  if (postEnv != nullptr) {
-    for (const auto& [k, v] : *postEnv) env["GANETI_POST_" + k] = v;
+  env["GANETI_HOOKS_PHASE"] = input.phase;
+  env["GANETI_HOOKS_PATH"] = input.hooksPath;
+  env["GANETI_CLUSTER"] = input.cluster;
+  env["GANETI_MASTER"] = input.master;
+  env["GANETI_OP_CODE"] = input.opId;
+  env["GANETI_DATA_DIR"] = input.dataDir;
+  if (!input.objectType.empty()) env["GANETI_OBJECT_TYPE"] = input.objectType;
+  for (const auto& [k, v] : input.luEnv) env["GANETI_" + k] = v;
+  if (input.phase == "post") {
+    for (const auto& [k, v] : input.postEnv) env["GANETI_POST_" + k] = v;
   }
   return env;
 }

@@ -31,14 +31,24 @@ struct HooksRequest {
 /// executable are reported as skipped.
 std::vector<HookResult> runHooks(const HooksRequest& request);
 
+/// What a hooks environment is made of.
+struct HooksEnvInput {
+  std::string phase;       // "pre" or "post"
+  std::string hooksPath;   // "instance-add"
+  std::string opId;
+  std::string objectType;  // Ganeti's HTYPE: "INSTANCE", "NODE", ...; may be empty
+  std::string cluster;
+  std::string master;
+  std::string dataDir;
+  std::map<std::string, std::string> luEnv;  // before exec, without GANETI_
+  /// Post phase only: the LU's values after exec (GANETI_POST_<var>).
+  std::map<std::string, std::string> postEnv;
+};
+
 /// Ganeti's hooks environment: GANETI_HOOKS_VERSION, _PHASE, _PATH,
-/// CLUSTER, MASTER, OP_CODE, OBJECT_TYPE, DATA_DIR and the LU's variables
-/// (given without the GANETI_ prefix). For the post phase the LU's values
-/// from before Exec are repeated as GANETI_POST_<var> with the new values.
-std::map<std::string, std::string> hooksEnvironment(
-    const std::string& phase, const std::string& hooksPath,
-    const std::string& opId, const std::string& cluster, const std::string& master,
-    const std::string& dataDir, const std::map<std::string, std::string>& luEnv,
-    const std::map<std::string, std::string>* postEnv = nullptr);
+/// CLUSTER, MASTER, OP_CODE, OBJECT_TYPE (if any), DATA_DIR and the LU's
+/// variables as GANETI_<var>; in the post phase the values from before
+/// exec stay and the new ones are added as GANETI_POST_<var>.
+std::map<std::string, std::string> hooksEnvironment(const HooksEnvInput& input);
 
 }  // namespace gantry::daemon::master

@@ -88,6 +88,8 @@ class LogicalUnit {
   virtual void checkPrereq() {}
   /// The hooks path ("instance-add"); empty: no hooks.
   virtual std::string hooksPath() const { return ""; }
+  /// Ganeti's HTYPE ("INSTANCE", "NODE", "CLUSTER", "NODEGROUP", "NETWORK").
+  virtual std::string hooksObjectType() const { return ""; }
   /// Ganeti's hook environment, without the GANETI_ prefix.
   virtual std::map<std::string, std::string> hooksEnv() const { return {}; }
   /// Does the work; the result becomes the opcode's result.
@@ -96,6 +98,11 @@ class LogicalUnit {
   virtual bool cancellableWhileRunning() const { return false; }
 
   std::map<core::locking::Level, LockNeed> neededLocks;
+  /// Jobs exec() asks for (Ganeti's ResultWithJobs): submitted after the
+  /// post hooks, only if the opcode succeeded; relative depends refer to
+  /// jobs of this list. Their [[true, id] | [false, error], ...] answers
+  /// appear under "jobs" in the opcode's result (an object).
+  std::vector<std::vector<nlohmann::json>> jobsToSubmit;
 
  protected:
   const core::opcodes::Opcode& op;

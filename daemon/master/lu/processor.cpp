@@ -1,6 +1,7 @@
 #include "daemon/master/lu/processor.h"
 
 #include <chrono>
+#include <optional>
 
 #include "core/config/store.h"
 #include "core/locking/cancel_token.h"
@@ -18,6 +19,9 @@ using core::jobs::OpResult;
 using core::locking::Level;
 using core::locking::LockStatus;
 using core::locking::Mode;
+
+// Ganeti's hooks timeout per script.
+constexpr std::chrono::seconds kHookTimeout{3600};
 
 OpResult prereqFailure(const std::string& message, sdk::ErrorCode code) {
   return OpResult::error(
@@ -44,6 +48,49 @@ std::string configValue(const MasterServices& services, const char* pointer) {
     return value.is_string() ? value.get<std::string>() : "";
   } catch (const std::exception&) {
     return "";
+  }
+}
+
+HooksEnvInput hooksInputFor(const LogicalUnit& lu, const core::opcodes::Opcode& op,
+                            const MasterServices& services) {
+  HooksEnvInput input;
+  input.hooksPath = lu.hooksPath();
+  input.opId = op.id();
+  input.objectType = lu.hooksObjectType();
+  input.cluster = configValue(services, "/cluster/cluster_name");
+  input.master = configValue(services, "/cluster/master_node");
+  input.dataDir = services.paths.dataDir.string();
+  input.luEnv = lu.hooksEnv();
+  return input;
+}
+
+// A failing pre hook stops the opcode before it changes anything, with
+// Ganeti's HooksAbort listing (node, script, output) of each failure.
+std::optional<OpResult> runPreHooks(const MasterServices& services, HooksEnvInput& input) {
+  input.phase = "pre";
+  HooksRequest request{services.hooksDir(), input.hooksPath, input.phase,
+                       hooksEnvironment(input), kHookTimeout};
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& r : runHooks(request)) {
+    if (r.status == HookResult::Status::kFailed) {
+      failures.push_back({input.master, r.script, r.output});
+    }
+  }
+  if (failures.empty()) return std::nullopt;
+  return OpResult::error(
+      core::luxi::EncodedError("HooksAbort", nlohmann::json::array({failures})).encode());
+}
+
+// A failed post hook cannot undo the change: Ganeti warns and goes on.
+void runPostHooks(const MasterServices& services, HooksEnvInput& input,
+                  core::jobs::OpContext& ctx) {
+  input.phase = "post";
+  HooksRequest request{services.hooksDir(), input.hooksPath, input.phase,
+                       hooksEnvironment(input), kHookTimeout};
+  for (const auto& r : runHooks(request)) {
+    if (r.status != HookResult::Status::kFailed) continue;
+    Feedback(ctx).warning("On " + input.master + " script " + r.script + " failed, output: " +
+                          (r.output.empty() ? "(no output)" : r.output));
   }
 }
 
@@ -133,28 +180,11 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
 
     lu->checkPrereq();
 
-    const std::string hpath = lu->hooksPath();
-    const std::string cluster = configValue(services_, "/cluster/cluster_name");
-    const std::string master = configValue(services_, "/cluster/master_node");
-    const std::string dataDir = services_.paths.dataDir.string();
-    std::map<std::string, std::string> preEnv;
-    if (!hpath.empty()) {
-      preEnv = lu->hooksEnv();
-      HooksRequest pre{services_.hooksDir(), hpath, "pre",
-                       hooksEnvironment("pre", hpath, op.id(), cluster, master, dataDir,
-                                        preEnv),
-                       std::chrono::seconds(3600)};
-      nlohmann::json failures = nlohmann::json::array();
-      for (const auto& r : runHooks(pre)) {
-        if (r.status == HookResult::Status::kFailed) {
-          failures.push_back({master, r.script, r.output});
-        }
-      }
-      if (!failures.empty()) {
-        return OpResult::error(
-            core::luxi::EncodedError("HooksAbort", nlohmann::json::array({failures}))
-                .encode());
-      }
+    const bool hooks = !lu->hooksPath().empty();
+    HooksEnvInput hooksInput;
+    if (hooks) {
+      hooksInput = hooksInputFor(*lu, op, services_);
+      if (auto abort = runPreHooks(services_, hooksInput)) return *abort;
     }
 
     if (op.dryRun()) {
@@ -164,18 +194,15 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
 
     nlohmann::json result = lu->exec();
 
-    if (!hpath.empty()) {
-      auto postEnv = lu->hooksEnv();
-      HooksRequest post{services_.hooksDir(), hpath, "post",
-                        hooksEnvironment("post", hpath, op.id(), cluster, master,
-                                         dataDir, preEnv, &postEnv),
-                        std::chrono::seconds(3600)};
-      for (const auto& r : runHooks(post)) {
-        if (r.status == HookResult::Status::kFailed && services_.log) {
-          services_.log(sdk::LogLevel::kWarning,
-                        "post hook " + r.script + " of " + hpath + " failed: " + r.output);
-        }
-      }
+    if (hooks) {
+      hooksInput.postEnv = lu->hooksEnv();
+      runPostHooks(services_, hooksInput, ctx);
+    }
+    if (!lu->jobsToSubmit.empty()) {
+      // Ganeti's ResultWithJobs: submitted once the opcode succeeded, their
+      // ids under "jobs" beside whatever else the result holds.
+      if (result.is_null()) result = nlohmann::json::object();
+      result["jobs"] = ctx.submitJobs(lu->jobsToSubmit);
     }
     return OpResult::success(std::move(result));
   } catch (const CanceledError&) {

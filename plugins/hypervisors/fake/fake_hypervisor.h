@@ -13,6 +13,19 @@
 // memory_free = total - node memory - memory of running fake instances,
 // never below 0.
 //
+// Beside Ganeti's file, `<runDir>/fake-hypervisor-extra/<name>` keeps what
+// that format has no room for (paused, boot count), and
+// `<runDir>/fake-hypervisor-migration/<name>.{incoming,outgoing}` the two
+// ends of a migration (see fake_records.h).
+//
+// Behaviour settings, read at each call:
+//   fake.soft_shutdown  obey (default): a soft stop ends the guest at once;
+//                       ignore: the guest ignores it, the stop waits for
+//                       its timeout and then destroys it
+//   fake.migration      complete (default), fail or stall: how a transfer
+//                       started by migrateInstance ends (stall: stays
+//                       active until aborted)
+//
 // The state dir is created when the object is made (as Ganeti does) and
 // again on any write; verify() reports it missing if it vanished since.
 // Every method is safe from several threads: one mutex guards the dir.
@@ -24,10 +37,17 @@
 
 #include "gantry/sdk/host.h"
 #include "gantry/sdk/hypervisor.h"
+#include "fake_records.h"
 #include "node_settings.h"
 #include "state_file.h"
 
 namespace gantry::plugins::fake {
+
+inline constexpr std::string_view kSettingSoftShutdown = "fake.soft_shutdown";
+inline constexpr std::string_view kSettingMigration = "fake.migration";
+
+enum class SoftShutdown { kObey, kIgnore };
+enum class MigrationOutcome { kComplete, kFail, kStall };
 
 class FakeHypervisor final : public sdk::Hypervisor {
  public:
@@ -79,15 +99,30 @@ class FakeHypervisor final : public sdk::Hypervisor {
   std::filesystem::path fileOf(std::string_view name) const;
   sdk::Result<std::optional<StateRecord>> readRecord(std::string_view name) const;
   sdk::Result<void> writeRecord(std::string_view name, const StateRecord& record);
+  sdk::Result<void> writeIn(const std::filesystem::path& dir,
+                            const std::filesystem::path& file, std::string_view content);
   sdk::Result<bool> isAlive(std::string_view name) const;
+  InstanceExtras readExtras(std::string_view name) const;
+  sdk::Result<void> writeExtras(std::string_view name, const InstanceExtras& extras);
+  std::filesystem::path migrationFile(std::string_view name, bool incoming) const;
+  sdk::Result<std::optional<OutgoingMigration>> readOutgoing(std::string_view name) const;
+  sdk::Result<void> writeOutgoing(std::string_view name, const OutgoingMigration& outgoing);
+  /// Removes the state file and the extras.
+  sdk::Result<void> markDown(std::string_view name);
   sdk::Result<std::vector<sdk::InstanceInfo>> allInfo() const;
+  sdk::InstanceInfo infoOf(const std::string& name, const StateRecord& record) const;
   sdk::Result<sdk::NodeResources> resources() const;
   sdk::Result<std::int64_t> startupMemory(const sdk::InstanceSpec& instance) const;
+  static std::int64_t vcpusOf(const sdk::InstanceSpec& instance);
   sdk::Result<void> markUp(const sdk::InstanceSpec& instance,
                            std::int64_t memoryMiB);
+  sdk::Result<SoftShutdown> softShutdownSetting() const;
+  sdk::Result<MigrationOutcome> migrationSetting() const;
 
   sdk::Host* host_;
   std::filesystem::path stateDir_;
+  std::filesystem::path extrasDir_;
+  std::filesystem::path migrationDir_;
   sdk::Result<NodeSettings> settings_;
   mutable std::mutex mutex_;
 };

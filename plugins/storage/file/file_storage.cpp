@@ -25,6 +25,13 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
+std::string capitalized(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') {
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  }
+  return text;
+}
+
 // Ganeti's "<path>: can't <verb>: <reason>".
 Error cannot(const fs::path& path, const char* verb, const std::string& why) {
   return {ErrorCode::kEnvironment, path.string() + ": can't " + verb + ": " + why};
@@ -46,9 +53,10 @@ sdk::DeviceInfo deviceOf(const fs::path& path) {
 
 }  // namespace
 
-FileStorage::FileStorage(sdk::Host* host) : host_(host) {
+FileStorage::FileStorage(sdk::Host* host, const FileStorageFlavor& flavor)
+    : host_(host), flavor_(flavor) {
   if (host_ == nullptr) throw std::invalid_argument("FileStorage needs a host");
-  storageDir_ = host_->paths().fileStorageDir.lexically_normal();
+  storageDir_ = (host_->paths().*flavor_.dir).lexically_normal();
   // "/srv/x/" -> "/srv/x", so that it compares equal to a file's parent.
   if (!storageDir_.has_filename() && storageDir_ != storageDir_.root_path()) {
     storageDir_ = storageDir_.parent_path();
@@ -65,7 +73,7 @@ sdk::Result<void> FileStorage::checkParameters(const sdk::ParamMap& params) cons
 
 sdk::Result<FileLocation> FileStorage::locate(
     const std::vector<std::string>& logicalId) const {
-  return resolveLogicalId(logicalId, storageDir_);
+  return resolveLogicalId(logicalId, storageDir_, flavor_.label);
 }
 
 sdk::Result<bool> FileStorage::fileExists(const fs::path& path) const {
@@ -97,7 +105,8 @@ sdk::Result<sdk::DeviceInfo> FileStorage::create(const sdk::DiskSpec& disk) {
   if (!loc) return std::move(loc).error();
   const fs::path& path = loc->path;
   if (disk.exclusiveStorage) {
-    return Error{ErrorCode::kInvalid, "File storage does not support exclusive storage"};
+    return Error{ErrorCode::kInvalid, capitalized(flavor_.label) +
+                                          " does not support exclusive storage"};
   }
   if (disk.sizeMiB <= 0) {
     return Error{ErrorCode::kInvalid, "Invalid size " + std::to_string(disk.sizeMiB) +

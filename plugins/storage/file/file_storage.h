@@ -7,6 +7,10 @@
 // A file is always "active": assemble/find return its path, shutdown/open/
 // close change nothing. Free space is not checked (Ganeti does not either):
 // the files are sparse. No diskparams. Safe from several threads.
+//
+// The same code serves `sharedfile` (Ganeti uses one FileStorage class for
+// both): only the template name and the directory differ, see
+// FileStorageFlavor.
 #pragma once
 
 #include <filesystem>
@@ -18,13 +22,24 @@
 
 namespace gantry::plugins::file {
 
-class FileStorage final : public sdk::Storage {
+/// What tells the file-based templates apart.
+struct FileStorageFlavor {
+  std::string diskTemplate;                        // "file", "sharedfile"
+  std::filesystem::path sdk::HostPaths::*dir;      // the directory in HostPaths
+  std::string label;                               // "file storage", ... in messages
+};
+
+inline const FileStorageFlavor kFileFlavor{"file", &sdk::HostPaths::fileStorageDir,
+                                           "file storage"};
+
+class FileStorage : public sdk::Storage {
  public:
   /// `host` must outlive the object; null is refused (throws, which the
   /// descriptor's create turns into a null result).
-  explicit FileStorage(sdk::Host* host);
+  explicit FileStorage(sdk::Host* host) : FileStorage(host, kFileFlavor) {}
+  FileStorage(sdk::Host* host, const FileStorageFlavor& flavor);
 
-  std::string diskTemplate() const override { return "file"; }
+  std::string diskTemplate() const override { return flavor_.diskTemplate; }
   std::vector<sdk::ParamSpec> parameters() const override { return {}; }
   sdk::Result<void> checkParameters(const sdk::ParamMap& params) const override;
 
@@ -53,6 +68,7 @@ class FileStorage final : public sdk::Storage {
   void removeEmptyParent(const std::filesystem::path& file);
 
   sdk::Host* host_;
+  FileStorageFlavor flavor_;
   std::filesystem::path storageDir_;
   mutable std::mutex mutex_;
 };

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gantry/sdk/result.h"
@@ -28,12 +29,16 @@ struct FileLocation {
 /// The checks look at the tree as it is now: they keep a config entry from
 /// naming a file elsewhere, and the plugin also opens the final component
 /// with O_NOFOLLOW; the tree below the storage dir is the node daemon's alone.
+/// `what` names the storage in messages ("file storage", "shared file
+/// storage").
 sdk::Result<std::filesystem::path> checkStoragePath(
-    const std::filesystem::path& path, const std::filesystem::path& storageDir);
+    const std::filesystem::path& path, const std::filesystem::path& storageDir,
+    std::string_view what = "file storage");
 
 /// Reads a `[driver, path]` logical id and checks both parts.
 sdk::Result<FileLocation> resolveLogicalId(
     const std::vector<std::string>& logicalId,
-    const std::filesystem::path& storageDir);
+    const std::filesystem::path& storageDir,
+    std::string_view what = "file storage");
 
 }  // namespace gantry::plugins::file

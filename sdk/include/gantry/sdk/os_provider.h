@@ -29,6 +29,9 @@ struct OsDefinition {
   bool trusted = true;
   /// Later entries of the search path with the same name (shadowed).
   std::vector<std::filesystem::path> hiddenPaths;
+  /// Appended in ABI 1.1: for each of hiddenPaths, why that copy is invalid,
+  /// or empty when it is valid (`gnt-os diagnose` shows both).
+  std::vector<std::string> hiddenDiagnoses;
 };
 
 /// What an OS operation works on: the instance (disks attached, paths set),
@@ -44,6 +47,15 @@ struct OsRequest {
   std::string oldName;                  // rename, import: the former name
   int diskIndex = 0;                    // import/export: which disk
   std::filesystem::path streamFile;     // import: read from; export: write to
+  // Appended in ABI 1.1.
+  /// Export: the device to read when it is not the instance's disk itself
+  /// (a snapshot); empty: the disk's devicePath. Likewise its URI.
+  std::filesystem::path exportDevice;
+  std::string exportUri;
+  /// When not null, the script's output (stdout and stderr, as written to
+  /// the OS log file) is appended here, success or not, for the job log.
+  /// Lives for the call only.
+  std::string* output = nullptr;
 };
 
 class GANTRY_SDK_API OsProvider {

@@ -14,7 +14,7 @@
 /// the core refuses plugins built for another major.
 #define GANTRY_SDK_ABI_MAJOR 1
 /// Bump when something is only appended; an older core ignores it.
-#define GANTRY_SDK_ABI_MINOR 0
+#define GANTRY_SDK_ABI_MINOR 1
 
 namespace gantry::sdk {
 class Host;

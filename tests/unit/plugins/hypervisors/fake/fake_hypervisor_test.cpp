@@ -543,5 +543,255 @@ TEST(FakeHypervisorState, ConcurrentCallsKeepStateConsistent) {
   EXPECT_EQ(hv->nodeResources()->memoryFreeMiB, 32768 - 1024 - 48 * 100);
 }
 
+// --- paused starts, reboots, soft stops ------------------------------------------
+
+fs::path extrasFile(const TestHost& host, const std::string& name) {
+  return host.paths().runDir / "fake-hypervisor-extra" / name;
+}
+
+fs::path migrationFile(const TestHost& host, const std::string& name, const char* end) {
+  return host.paths().runDir / "fake-hypervisor-migration" / (name + end);
+}
+
+TEST_F(FakeHypervisorTest, PausedStartIsListedAsPausedUntilRebooted) {
+  ASSERT_TRUE(hv().startInstance(instance("inst1", 512, 2), true).ok());
+  EXPECT_EQ(readFile(stateDir(host_) / "inst1"), "0\n512\n2\n");  // Ganeti's file unchanged
+  EXPECT_EQ(*hv().listInstances(), std::vector<std::string>{"inst1"});
+  EXPECT_EQ((*hv().instanceInfo("inst1"))->state, sdk::InstanceState::kPaused);
+  EXPECT_EQ((*hv().allInstancesInfo())[0].state, sdk::InstanceState::kPaused);
+  EXPECT_EQ(readFile(extrasFile(host_, "inst1")), "paused=1\nboots=1\n");
+
+  ASSERT_TRUE(hv().rebootInstance(instance("inst1", 512, 2), sdk::RebootType::kHard).ok());
+  EXPECT_EQ((*hv().instanceInfo("inst1"))->state, sdk::InstanceState::kRunning);
+  EXPECT_EQ(readFile(extrasFile(host_, "inst1")), "paused=0\nboots=2\n");
+  EXPECT_TRUE(host_.logged("Rebooted fake instance inst1 (hard)"));
+  ASSERT_TRUE(hv().rebootInstance(instance("inst1", 512, 2), sdk::RebootType::kSoft).ok());
+  EXPECT_EQ(readFile(extrasFile(host_, "inst1")), "paused=0\nboots=3\n");
+
+  ASSERT_TRUE(hv().stopInstance(instance("inst1"), sdk::StopMode::kHard,
+                                std::chrono::seconds(0)).ok());
+  EXPECT_FALSE(fs::exists(extrasFile(host_, "inst1")));
+}
+
+TEST_F(FakeHypervisorTest, AnObedientGuestStopsAtOnce) {
+  ASSERT_TRUE(hv().startInstance(instance("inst1"), false).ok());
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(hv().stopInstance(instance("inst1"), sdk::StopMode::kSoft,
+                                std::chrono::seconds(60)).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_FALSE(hv().instanceInfo("inst1")->has_value());
+  EXPECT_FALSE(host_.logged("did not shut down"));
+}
+
+TEST(FakeHypervisorStop, AGuestIgnoringSoftStopIsDestroyedAfterTheTimeout) {
+  TestHost host({{"fake.soft_shutdown", "ignore"}});
+  auto hv = makeFake(host);
+  ASSERT_TRUE(hv->startInstance(instance("inst1"), false).ok());
+  ASSERT_TRUE(hv->stopInstance(instance("inst1"), sdk::StopMode::kSoft,
+                               std::chrono::seconds(0)).ok());
+  EXPECT_FALSE(hv->instanceInfo("inst1")->has_value());
+  EXPECT_TRUE(host.logged("Instance inst1 did not shut down within 0s, destroying it"));
+  // A hard stop never asks the guest.
+  ASSERT_TRUE(hv->startInstance(instance("inst2"), false).ok());
+  ASSERT_TRUE(hv->stopInstance(instance("inst2"), sdk::StopMode::kHard,
+                               std::chrono::seconds(60)).ok());
+  EXPECT_FALSE(host.logged("Instance inst2 did not shut down"));
+}
+
+TEST(FakeHypervisorStop, AWaitingSoftStopEndsWhenTheInstanceGoesAway) {
+  TestHost host({{"fake.soft_shutdown", "ignore"}});
+  auto hv = makeFake(host);
+  ASSERT_TRUE(hv->startInstance(instance("inst1"), false).ok());
+  const auto start = std::chrono::steady_clock::now();
+  std::thread soft([&] {
+    EXPECT_TRUE(hv->stopInstance(instance("inst1"), sdk::StopMode::kSoft,
+                                 std::chrono::seconds(60)).ok());
+  });
+  ASSERT_TRUE(hv->stopInstance(instance("inst1"), sdk::StopMode::kHard,
+                               std::chrono::seconds(0)).ok());
+  soft.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_FALSE(host.logged("did not shut down"));
+}
+
+TEST(FakeHypervisorStop, BadBehaviourSettingsAreReported) {
+  TestHost host({{"fake.soft_shutdown", "sometimes"}, {"fake.migration", "maybe"}});
+  auto hv = makeFake(host);
+  ASSERT_TRUE(hv->startInstance(instance("inst1"), false).ok());
+  auto stop = hv->stopInstance(instance("inst1"), sdk::StopMode::kSoft, std::chrono::seconds(0));
+  ASSERT_FALSE(stop.ok());
+  EXPECT_EQ(stop.error().code, ErrorCode::kEnvironment);
+  EXPECT_EQ(stop.error().message,
+            "Invalid value 'sometimes' for setting 'fake.soft_shutdown': must be obey or ignore");
+  EXPECT_EQ(hv->verify().error().message,
+            "Invalid value 'sometimes' for setting 'fake.soft_shutdown': must be obey or ignore");
+  host.setSetting("fake.soft_shutdown", "obey");
+  EXPECT_EQ(hv->verify().error().message,
+            "Invalid value 'maybe' for setting 'fake.migration': must be complete, fail or stall");
+  EXPECT_FALSE(hv->migrateInstance(instance("inst1"), "127.0.0.2", true).ok());
+}
+
+// --- migration phases ----------------------------------------------------------------
+
+class FakeMigrationTest : public ::testing::Test {
+ protected:
+  TestHost sourceHost_;
+  TestHost targetHost_;
+  PluginPtr<sdk::Hypervisor> source_ = makeFake(sourceHost_);
+  PluginPtr<sdk::Hypervisor> target_ = makeFake(targetHost_);
+  sdk::InstanceSpec spec_ = instance("inst1", 1024, 2);
+
+  void startOnSource() {
+    ASSERT_TRUE(source_->startInstance(spec_, false).ok());
+    ASSERT_TRUE(source_->balloonMemory(spec_, 700).ok());
+    ASSERT_TRUE(source_->rebootInstance(spec_, sdk::RebootType::kSoft).ok());
+  }
+};
+
+TEST_F(FakeMigrationTest, StateMovesFromTheSourceRootToTheTarget) {
+  startOnSource();
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(*info, "fake-migration 1\nname=inst1\nmemory=700\nvcpus=2\nboots=2\n");
+
+  ASSERT_TRUE(target_->acceptInstance(spec_, *info, "127.0.1.2").ok());
+  EXPECT_TRUE(fs::exists(migrationFile(targetHost_, "inst1", ".incoming")));
+  EXPECT_TRUE(target_->listInstances()->empty());  // prepared, not running
+
+  ASSERT_TRUE(source_->migrateInstance(spec_, "127.0.1.2", true).ok());
+  auto status = source_->migrationStatus(spec_);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->state, sdk::MigrationStatus::State::kCompleted);
+  EXPECT_EQ(status->totalRamBytes, 700LL * 1024 * 1024);
+  EXPECT_EQ(status->transferredRamBytes, status->totalRamBytes);
+  EXPECT_EQ(status->remainingRamBytes, 0);
+  // A live migration keeps the source running until it is finalized.
+  EXPECT_EQ((*source_->instanceInfo("inst1"))->state, sdk::InstanceState::kRunning);
+
+  ASSERT_TRUE(target_->finalizeMigrationTarget(spec_, *info, true).ok());
+  // The target runs what left the source: ballooned memory, boot count.
+  EXPECT_EQ(readFile(stateDir(targetHost_) / "inst1"), "0\n700\n2\n");
+  EXPECT_EQ(readFile(extrasFile(targetHost_, "inst1")), "paused=0\nboots=2\n");
+  EXPECT_FALSE(fs::exists(migrationFile(targetHost_, "inst1", ".incoming")));
+  ASSERT_TRUE(source_->finalizeMigrationSource(spec_, true, true).ok());
+  EXPECT_TRUE(source_->listInstances()->empty());
+  EXPECT_FALSE(fs::exists(extrasFile(sourceHost_, "inst1")));
+  EXPECT_FALSE(fs::exists(migrationFile(sourceHost_, "inst1", ".outgoing")));
+  EXPECT_EQ(target_->nodeResources()->memoryFreeMiB, 32768 - 1024 - 700);
+  EXPECT_EQ(source_->nodeResources()->memoryFreeMiB, 32768 - 1024);
+}
+
+TEST_F(FakeMigrationTest, NonLiveMigrationFreezesTheSourceUntilFinalized) {
+  startOnSource();
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_TRUE(target_->acceptInstance(spec_, *info, "127.0.1.2").ok());
+  ASSERT_TRUE(source_->migrateInstance(spec_, "127.0.1.2", false).ok());
+  EXPECT_EQ((*source_->instanceInfo("inst1"))->state, sdk::InstanceState::kPaused);
+  EXPECT_TRUE(sourceHost_.logged("Fake hypervisor migrating inst1 to 127.0.1.2 (live=False)"));
+  // The master decides to give up after all: the source resumes.
+  ASSERT_TRUE(target_->finalizeMigrationTarget(spec_, *info, false).ok());
+  ASSERT_TRUE(source_->finalizeMigrationSource(spec_, false, false).ok());
+  EXPECT_EQ((*source_->instanceInfo("inst1"))->state, sdk::InstanceState::kRunning);
+  EXPECT_TRUE(target_->listInstances()->empty());
+}
+
+TEST_F(FakeMigrationTest, AFailedTransferLeavesTheSourceRunning) {
+  sourceHost_.setSetting("fake.migration", "fail");
+  startOnSource();
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_TRUE(target_->acceptInstance(spec_, *info, "127.0.1.2").ok());
+  ASSERT_TRUE(source_->migrateInstance(spec_, "127.0.1.2", true).ok());
+  auto status = source_->migrationStatus(spec_);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->state, sdk::MigrationStatus::State::kFailed);
+  EXPECT_EQ(status->message, "transfer failed (node setting fake.migration=fail)");
+  EXPECT_EQ(status->transferredRamBytes, 0);
+
+  ASSERT_TRUE(target_->finalizeMigrationTarget(spec_, *info, false).ok());
+  ASSERT_TRUE(source_->finalizeMigrationSource(spec_, false, true).ok());
+  EXPECT_EQ(*source_->listInstances(), std::vector<std::string>{"inst1"});
+  EXPECT_EQ(readFile(stateDir(sourceHost_) / "inst1"), "0\n700\n2\n");
+  EXPECT_TRUE(target_->listInstances()->empty());
+  EXPECT_FALSE(fs::exists(migrationFile(targetHost_, "inst1", ".incoming")));
+  EXPECT_FALSE(fs::exists(migrationFile(sourceHost_, "inst1", ".outgoing")));
+}
+
+TEST_F(FakeMigrationTest, AStalledTransferIsAborted) {
+  sourceHost_.setSetting("fake.migration", "stall");
+  startOnSource();
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_TRUE(target_->acceptInstance(spec_, *info, "127.0.1.2").ok());
+  ASSERT_TRUE(source_->migrateInstance(spec_, "127.0.1.2", true).ok());
+  EXPECT_EQ(source_->migrationStatus(spec_)->state, sdk::MigrationStatus::State::kActive);
+  auto twice = source_->migrateInstance(spec_, "127.0.1.3", true);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kState);
+  EXPECT_EQ(twice.error().message,
+            "Failed to migrate instance inst1: a migration to 127.0.1.2 is already in progress");
+
+  ASSERT_TRUE(source_->abortMigration(spec_).ok());
+  auto status = source_->migrationStatus(spec_);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->state, sdk::MigrationStatus::State::kCancelled);
+  EXPECT_EQ(status->message, "migration aborted");
+  EXPECT_TRUE(sourceHost_.logged("Aborted the migration of inst1 to 127.0.1.2"));
+  ASSERT_TRUE(source_->abortMigration(spec_).ok());  // nothing left to abort
+
+  ASSERT_TRUE(target_->finalizeMigrationTarget(spec_, *info, false).ok());
+  ASSERT_TRUE(source_->finalizeMigrationSource(spec_, false, true).ok());
+  EXPECT_EQ(*source_->listInstances(), std::vector<std::string>{"inst1"});
+  EXPECT_TRUE(target_->listInstances()->empty());
+  auto none = source_->migrationStatus(spec_);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message, "No migration of inst1 in progress");
+}
+
+TEST_F(FakeMigrationTest, PhasesCheckWhereTheInstanceRuns) {
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, ErrorCode::kState);
+  EXPECT_EQ(info.error().message, "Instance inst1 is not running on this node");
+  auto migrate = source_->migrateInstance(spec_, "127.0.1.2", true);
+  ASSERT_FALSE(migrate.ok());
+  EXPECT_EQ(migrate.error().message, "Failed to migrate instance inst1: not running");
+
+  startOnSource();
+  auto good = source_->migrationInfo(spec_);
+  ASSERT_TRUE(good.ok());
+  auto garbled = target_->acceptInstance(spec_, "not a payload", "127.0.1.2");
+  ASSERT_FALSE(garbled.ok());
+  EXPECT_EQ(garbled.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(garbled.error().message, "Can't accept instance inst1: malformed migration info");
+  auto other = target_->acceptInstance(instance("inst2"), *good, "127.0.1.2");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().message,
+            "Can't accept instance inst2: the migration info is for inst1");
+  EXPECT_FALSE(fs::exists(migrationFile(targetHost_, "inst2", ".incoming")));
+}
+
+TEST_F(FakeMigrationTest, CleanupDropsLeftoversOfAStoppedInstance) {
+  startOnSource();
+  auto info = source_->migrationInfo(spec_);
+  ASSERT_TRUE(target_->acceptInstance(spec_, *info, "127.0.1.2").ok());
+  ASSERT_TRUE(source_->migrateInstance(spec_, "127.0.1.2", true).ok());
+  // A running instance keeps its records.
+  ASSERT_TRUE(source_->cleanupInstance("inst1").ok());
+  EXPECT_TRUE(fs::exists(migrationFile(sourceHost_, "inst1", ".outgoing")));
+  // The master gave up on the target without finalizing: cleanup there.
+  ASSERT_TRUE(target_->cleanupInstance("inst1").ok());
+  EXPECT_FALSE(fs::exists(migrationFile(targetHost_, "inst1", ".incoming")));
+  ASSERT_TRUE(source_->stopInstance(spec_, sdk::StopMode::kHard, std::chrono::seconds(0)).ok());
+  ASSERT_TRUE(source_->cleanupInstance("inst1").ok());
+  EXPECT_FALSE(fs::exists(migrationFile(sourceHost_, "inst1", ".outgoing")));
+}
+
+TEST_F(FakeMigrationTest, WithoutInfoTheTargetStartsFromTheStartupMemory) {
+  startOnSource();
+  // Ganeti's own fake hypervisor sends no info.
+  ASSERT_TRUE(target_->acceptInstance(spec_, "", "127.0.1.2").ok());
+  ASSERT_TRUE(target_->finalizeMigrationTarget(spec_, "", true).ok());
+  EXPECT_EQ(readFile(stateDir(targetHost_) / "inst1"), "0\n1024\n2\n");
+}
+
 }  // namespace
 }  // namespace gantry::plugins::fake
