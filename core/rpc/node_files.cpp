@@ -37,7 +37,8 @@ bool isValidSsconfKey(std::string_view key) {
   if (key.empty() || key.size() > 64) return false;
   if (key.front() < 'a' || key.front() > 'z') return false;
   return std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    // '-' for the per-hypervisor keys (hvparams_xen-pvm).
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 

@@ -29,7 +29,7 @@ inline constexpr mode_t kQueueFileMode = 0640;
 /// rapi/users.
 const std::vector<std::string>& uploadableFileNames();
 
-/// `[a-z][a-z0-9_]*`, at most 64 characters ("master_node", "hvparams_kvm").
+/// `[a-z][a-z0-9_-]*`, at most 64 characters ("master_node", "hvparams_xen-pvm").
 bool isValidSsconfKey(std::string_view key);
 
 /// <dataDir>/ssconf_<key>; kInvalid "Invalid ssconf key '<key>'".

@@ -8,6 +8,7 @@
 #include "core/luxi/request_args.h"
 #include "core/version.h"
 #include "daemon/master/job_resource.h"
+#include "daemon/master/node_resource.h"
 
 namespace gantry::daemon::master {
 namespace {
@@ -77,12 +78,14 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
     case Method::kQuery: {
       auto q = core::luxi::decodeQueryArgs(args);
       if (q.what == "job") return queryJobs(queue_, q.fields, q.filter);
+      if (q.what == "node") return queryNodes(services_, q.fields, q.filter);
       throw core::luxi::opPrereqError("Query on '" + q.what + "' is not implemented yet",
                                       "wrong_input");
     }
     case Method::kQueryFields: {
       auto q = core::luxi::decodeQueryFieldsArgs(args);
       if (q.what == "job") return jobResource().queryFields(q.fields);
+      if (q.what == "node") return nodeResource().queryFields(q.fields);
       throw core::luxi::opPrereqError(
           "Query fields of '" + q.what + "' are not implemented yet", "wrong_input");
     }
@@ -125,7 +128,7 @@ Json LuxiMethods::clusterInfo() const {
   info["vcs_version"] = std::string("gantry-") + core::version();
   info["architecture"] = Json::array({"64bits", "x86_64"});
   info["name"] = cluster.value("cluster_name", "");
-  info["master"] = cluster.value("master_node", "");
+  info["master"] = masterNodeName();
   const Json hvs = cluster.value("enabled_hypervisors", Json::array());
   info["default_hypervisor"] = hvs.empty() ? Json(nullptr) : hvs.front();
   info["enabled_hypervisors"] = hvs;
@@ -155,6 +158,16 @@ Json LuxiMethods::clusterInfo() const {
   return info;
 }
 
+std::string LuxiMethods::masterNodeName() const {
+  const std::string uuid = Json(services_.config->get("/cluster")).value("master_node", "");
+  try {
+    return Json(services_.config->get(core::config::jsonPointer({"nodes", uuid, "name"})))
+        .get<std::string>();
+  } catch (const std::exception&) {
+    return uuid;
+  }
+}
+
 Json LuxiMethods::configValues(const Json& names) const {
   Json values = Json::array();
   for (const auto& name : names) {
@@ -163,10 +176,17 @@ Json LuxiMethods::configValues(const Json& names) const {
       values.push_back(queue_.drained());
     } else if (key == "watcher_pause") {
       values.push_back(watcherPause_ ? Json(*watcherPause_) : Json(nullptr));
-    } else if (services_.config != nullptr &&
-               (key == "cluster_name" || key == "master_node" ||
-                key == "modify_ssh_setup" || key == "ssh_key_type" ||
-                key == "ssh_key_bits")) {
+    } else if (services_.config == nullptr) {
+      values.push_back(nullptr);
+    } else if (key == "master_node") {
+      values.push_back(masterNodeName());
+    } else if (key == "cluster_name" || key == "modify_ssh_setup" || key == "ssh_key_type" ||
+               key == "ssh_key_bits" || key == "master_ip" || key == "master_netdev" ||
+               key == "master_netmask" || key == "candidate_pool_size" ||
+               key == "enabled_hypervisors" || key == "enabled_disk_templates" ||
+               key == "file_storage_dir" || key == "shared_file_storage_dir" ||
+               key == "volume_group_name" || key == "mac_prefix" ||
+               key == "modify_etc_hosts" || key == "uuid" || key == "primary_ip_family") {
       Json cluster = Json(services_.config->get("/cluster"));
       values.push_back(cluster.value(key, Json(nullptr)));
     } else {

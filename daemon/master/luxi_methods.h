@@ -20,6 +20,8 @@ class LuxiMethods {
  private:
   core::luxi::Json clusterInfo() const;
   core::luxi::Json configValues(const core::luxi::Json& names) const;
+  /// The master node's name (the config keeps its uuid).
+  std::string masterNodeName() const;
 
   MasterServices& services_;
   core::jobs::JobQueue& queue_;

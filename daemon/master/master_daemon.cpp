@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "core/cluster/json_access.h"
 #include "core/config/store.h"
 #include "core/jobs/job_errors.h"
 #include "core/jobs/job_queue.h"
@@ -17,6 +18,8 @@
 #include "core/opcodes/summary.h"
 #include "core/plugins/daemon_host.h"
 #include "core/plugins/registry.h"
+#include "core/rpc/client.h"
+#include "core/rpc/keys.h"
 #include "core/util/log.h"
 #include "daemon/master/lu/logical_unit.h"
 #include "daemon/master/lu/processor.h"
@@ -36,16 +39,16 @@ core::locking::InitialLocks initialLocks(const core::config::ConfigStore* store)
   core::locking::InitialLocks locks;
   if (store == nullptr) return locks;
   store->read([&](const nlohmann::json& doc) {
-    for (const auto& [uuid, inst] : doc.value("instances", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
       locks.instances.push_back(inst.value("name", uuid));
     }
-    for (const auto& [uuid, node] : doc.value("nodes", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
       locks.nodes.push_back(node.value("name", uuid));
     }
-    for (const auto& [uuid, group] : doc.value("nodegroups", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, group] : core::cluster::objectMember(doc, "nodegroups").items()) {
       locks.nodeGroups.push_back(group.value("name", uuid));
     }
-    for (const auto& [uuid, net] : doc.value("networks", nlohmann::json::object()).items()) {
+    for (const auto& [uuid, net] : core::cluster::objectMember(doc, "networks").items()) {
       locks.networks.push_back(net.value("name", uuid));
     }
   });
@@ -109,6 +112,20 @@ int runMasterDaemon(const MasterOptions& options) {
       log(sdk::LogLevel::kWarning, "no config.data under " + paths.dataDir.string() +
                                        ": queries of the cluster are unavailable");
     }
+    // Node daemons accept the cluster key only: without it the master
+    // cannot call them (queries of live node data then show no data).
+    std::unique_ptr<core::rpc::RpcClient> rpcClient;
+    if (config) {
+      auto keys = core::rpc::loadKeyPair(paths.dataDir, core::rpc::kClusterKeyName);
+      if (keys) {
+        core::rpc::ClientOptions rpcOptions;
+        rpcOptions.clientKeys = *keys;
+        rpcClient = std::make_unique<core::rpc::RpcClient>(rpcOptions);
+      } else {
+        log(sdk::LogLevel::kWarning, "no cluster key, node daemons cannot be called: " +
+                                         keys.error().message);
+      }
+    }
     core::locking::LockManager locks(initialLocks(config.get()));
     core::plugins::DaemonHost host(paths, {}, [&](sdk::LogLevel level, std::string_view line) {
       log(level, std::string(line));
@@ -124,6 +141,7 @@ int runMasterDaemon(const MasterOptions& options) {
     services.config = config.get();
     services.locks = &locks;
     services.plugins = &plugins;
+    services.rpc = rpcClient.get();
     services.log = log;
     registerAllLogicalUnits();
 

@@ -18,6 +18,9 @@ class LockManager;
 namespace gantry::core::plugins {
 class PluginRegistry;
 }
+namespace gantry::core::rpc {
+class RpcClient;
+}
 
 namespace gantry::daemon::master {
 
@@ -26,6 +29,8 @@ struct MasterServices {
   core::config::ConfigStore* config = nullptr;  // null before cluster init
   core::locking::LockManager* locks = nullptr;
   core::plugins::PluginRegistry* plugins = nullptr;
+  /// Calls node daemons with the cluster key; null before cluster init.
+  core::rpc::RpcClient* rpc = nullptr;
   std::function<void(sdk::LogLevel, const std::string&)> log;
 
   /// <root>/etc/gantry/hooks: per-LU hook directories live below it.

@@ -147,6 +147,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addInfoProcedures(table, node);
   addFileProcedures(table, node);
   addJoinProcedure(table, node);
+  addDemoteProcedure(table, node);
 }
 
 }  // namespace gantry::daemon::node

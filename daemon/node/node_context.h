@@ -30,6 +30,8 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// upload_file, write_ssconf_files, read_ssconf, master_node_name,
 /// jobqueue_update, jobqueue_rename.
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+/// demote_from_mc.
+void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// join.
 void addJoinProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 

@@ -7,11 +7,21 @@ namespace gantry::daemon::master {
 
 void registerTestDelay();
 void registerTestJqueue();
+void registerClusterSetParams();
+void registerClusterDestroy();
+void registerNodeAdd();
+void registerNodeSetParams();
+void registerNodeRemove();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
     registerTestDelay();
     registerTestJqueue();
+    registerClusterSetParams();
+    registerClusterDestroy();
+    registerNodeAdd();
+    registerNodeSetParams();
+    registerNodeRemove();
     return true;
   }();
   (void)done;

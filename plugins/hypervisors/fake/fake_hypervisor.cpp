@@ -227,9 +227,9 @@ sdk::Result<sdk::NodeResources> FakeHypervisor::resources() const {
   sdk::NodeResources r;
   r.memoryTotalMiB = s.memoryTotalMiB;
   r.memoryDom0MiB = s.memoryDom0MiB;
-  const std::int64_t available = s.memoryTotalMiB - s.memoryDom0MiB;
+  const std::int64_t available = s.memoryTotalMiB - s.memoryDom0MiB - s.memoryHvMiB;
   r.memoryFreeMiB = available - std::min(available, used);
-  r.memoryHvMiB = 0;
+  r.memoryHvMiB = s.memoryHvMiB;
   r.cpuTotal = s.cpuTotal;
   r.cpuDom0 = s.cpuDom0;
   r.cpuNodes = 1;

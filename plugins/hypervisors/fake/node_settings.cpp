@@ -98,6 +98,8 @@ sdk::Result<NodeSettings> readNodeSettings(const sdk::Host& host) {
   if (!memory) return std::move(memory).error();
   auto nodeMemory = memorySetting(host, kSettingNodeMemory);
   if (!nodeMemory) return std::move(nodeMemory).error();
+  auto hvMemory = memorySetting(host, kSettingHvMemory);
+  if (!hvMemory) return std::move(hvMemory).error();
   auto cpus = countSetting(host, kSettingCpus);
   if (!cpus) return std::move(cpus).error();
   auto nodeCpus = countSetting(host, kSettingNodeCpus);
@@ -105,12 +107,21 @@ sdk::Result<NodeSettings> readNodeSettings(const sdk::Host& host) {
 
   if (*memory) s.memoryTotalMiB = **memory;
   if (*nodeMemory) s.memoryDom0MiB = **nodeMemory;
+  if (*hvMemory) s.memoryHvMiB = **hvMemory;
   if (*cpus) s.cpuTotal = **cpus;
   s.cpuDom0 = nodeCpus->value_or(s.cpuTotal);
 
   if (s.memoryTotalMiB <= 0) {
     return badSetting(kSettingMemory, *host.setting(kSettingMemory),
                       "must be more than 0");
+  }
+  if (s.memoryHvMiB > 0 && s.memoryDom0MiB + s.memoryHvMiB > s.memoryTotalMiB) {
+    return sdk::Error{sdk::ErrorCode::kEnvironment,
+                      "Settings '" + std::string(kSettingNodeMemory) + "' and '" +
+                          std::string(kSettingHvMemory) + "' (" +
+                          std::to_string(s.memoryDom0MiB + s.memoryHvMiB) +
+                          " MiB together) exceed the node's memory (" +
+                          std::to_string(s.memoryTotalMiB) + " MiB)"};
   }
   if (s.memoryDom0MiB > s.memoryTotalMiB) {
     return sdk::Error{sdk::ErrorCode::kEnvironment,

@@ -15,6 +15,9 @@ inline constexpr std::string_view kSettingMemory = "fake.memory";
 inline constexpr std::string_view kSettingCpus = "fake.cpus";
 inline constexpr std::string_view kSettingNodeMemory = "fake.node_memory";
 inline constexpr std::string_view kSettingNodeCpus = "fake.node_cpus";
+/// Memory the hypervisor itself keeps (Ganeti's memory_hv), not free for
+/// instances; 0 by default.
+inline constexpr std::string_view kSettingHvMemory = "fake.hv_memory";
 
 inline constexpr std::int64_t kDefaultMemoryMiB = 32768;
 inline constexpr std::int64_t kDefaultCpus = 4;
@@ -23,6 +26,7 @@ inline constexpr std::int64_t kDefaultNodeMemoryMiB = 1024;
 struct NodeSettings {
   std::int64_t memoryTotalMiB = kDefaultMemoryMiB;   // fake.memory
   std::int64_t memoryDom0MiB = kDefaultNodeMemoryMiB;  // fake.node_memory
+  std::int64_t memoryHvMiB = 0;                       // fake.hv_memory
   std::int64_t cpuTotal = kDefaultCpus;               // fake.cpus
   /// fake.node_cpus; Ganeti's Linux node info reports every CPU as the
   /// node's own (cpu_dom0 = cpu_total), so that is the default.

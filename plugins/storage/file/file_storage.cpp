@@ -6,7 +6,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <optional>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -311,7 +314,52 @@ sdk::Result<std::vector<sdk::VolumeInfo>> FileStorage::listVolumes() {
   return volumes;
 }
 
+namespace {
+
+// "1.3T", "750G", "512M", "2048" (MiB): the size a node is told its file
+// storage has (setting "file.size"), for virtual clusters whose nodes
+// share one file system but should report the sizes of separate disks.
+std::optional<std::int64_t> parseSizeMiB(const std::string& text) {
+  std::size_t end = 0;
+  double number = 0;
+  try {
+    number = std::stod(text, &end);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(end);
+  double factor = 1;
+  if (unit == "" || unit == "M" || unit == "m") {
+    factor = 1;
+  } else if (unit == "G" || unit == "g") {
+    factor = 1024;
+  } else if (unit == "T" || unit == "t") {
+    factor = 1024.0 * 1024;
+  } else {
+    return std::nullopt;
+  }
+  if (!(number > 0) || number * factor > 1e12) return std::nullopt;
+  return static_cast<std::int64_t>(std::ceil(number * factor));
+}
+
+}  // namespace
+
 sdk::Result<std::vector<sdk::SpaceInfo>> FileStorage::spaceInfo() {
+  if (auto size = host_->setting("file.size")) {
+    auto total = parseSizeMiB(*size);
+    if (!total) {
+      return Error{ErrorCode::kInvalid, "Invalid setting 'file.size': '" + *size + "'"};
+    }
+    auto volumes = listVolumes();
+    if (!volumes) return std::move(volumes).error();
+    std::int64_t used = 0;
+    for (const auto& volume : *volumes) used += volume.sizeMiB;
+    sdk::SpaceInfo info;
+    info.key = storageDir_.string();
+    info.totalMiB = *total;
+    info.freeMiB = std::max<std::int64_t>(0, *total - used);
+    return std::vector<sdk::SpaceInfo>{info};
+  }
   struct statvfs st{};
   if (::statvfs(storageDir_.c_str(), &st) != 0) {
     return Error{ErrorCode::kEnvironment,

@@ -53,6 +53,7 @@ TEST(NodeFiles, OtherNamesAreRefused) {
 TEST(NodeFiles, SsconfKeys) {
   EXPECT_TRUE(isValidSsconfKey("master_node"));
   EXPECT_TRUE(isValidSsconfKey("hvparams_kvm"));
+  EXPECT_TRUE(isValidSsconfKey("hvparams_xen-pvm"));
   EXPECT_FALSE(isValidSsconfKey(""));
   EXPECT_FALSE(isValidSsconfKey("_x"));
   EXPECT_FALSE(isValidSsconfKey("9x"));

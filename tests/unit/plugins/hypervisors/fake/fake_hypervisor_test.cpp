@@ -333,6 +333,24 @@ TEST(FakeHypervisorResources, SettingsAndRunningInstancesDecideFreeMemory) {
   EXPECT_EQ(hv->nodeResources()->memoryFreeMiB, 30720 - 1024);
 }
 
+TEST(FakeHypervisorResources, HypervisorMemoryIsNotFree) {
+  TestHost host({{"fake.memory", "32G"}, {"fake.node_memory", "1G"},
+                 {"fake.hv_memory", "512M"}});
+  auto r = makeFake(host)->nodeResources();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->memoryDom0MiB, 1024);
+  EXPECT_EQ(r->memoryHvMiB, 512);
+  EXPECT_EQ(r->memoryFreeMiB, 32768 - 1024 - 512);  // the walkthrough's 30.5G
+
+  TestHost tooMuch({{"fake.memory", "2G"}, {"fake.node_memory", "1G"},
+                    {"fake.hv_memory", "2G"}});
+  auto refused = makeFake(tooMuch)->nodeResources();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message,
+            "Settings 'fake.node_memory' and 'fake.hv_memory' (3072 MiB together) exceed the "
+            "node's memory (2048 MiB)");
+}
+
 TEST(FakeHypervisorResources, FreeMemoryNeverGoesNegative) {
   TestHost host({{"fake.memory", "4096"}, {"fake.node_memory", "1024"}});
   auto hv = makeFake(host);

@@ -467,6 +467,25 @@ TEST_F(FileStorageTest, SpaceInfoIsTheFileSystemOfTheStorageDir) {
               static_cast<double>(vfs.f_bavail * vfs.f_frsize / kMiB), 1024.0);
 }
 
+TEST(FileStorageSize, ASetSizeIsReportedLessTheVolumes) {
+  TestHost host({{"file.size", "1.3T"}});
+  auto storage = makeFile(host);
+  auto space = storage->spaceInfo();
+  ASSERT_TRUE(space.ok()) << space.error().message;
+  EXPECT_EQ((*space)[0].totalMiB, 1363149);  // 1.3 * 1048576, rounded up
+  EXPECT_EQ((*space)[0].freeMiB, 1363149);
+  ASSERT_TRUE(storage->create(diskAt(diskPath(host, "inst1", 0), 1024)).ok());
+  space = storage->spaceInfo();
+  ASSERT_TRUE(space.ok());
+  EXPECT_EQ((*space)[0].totalMiB, 1363149);
+  EXPECT_EQ((*space)[0].freeMiB, 1363149 - 1024);
+
+  TestHost bad({{"file.size", "lots"}});
+  auto refused = makeFile(bad)->spaceInfo();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "Invalid setting 'file.size': 'lots'");
+}
+
 TEST_F(FileStorageTest, SpaceInfoOfAMissingStorageDir) {
   fs::remove_all(dir());
   auto space = st().spaceInfo();

@@ -1,0 +1,30 @@
+// gnt-cluster: create, inspect, change and destroy the cluster.
+#include "cli/gnt-cluster/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace gantry::cli;
+  auto initOptions = cluster::parameterOptions();
+  initOptions.push_back({"-s", "--secondary-ip", "secondary_ip", true, "ADDRESS",
+                         "Specify the secondary ip for this node", {}});
+  auto modifyOptions = cluster::parameterOptions();
+  modifyOptions.push_back({"-f", "--force", "force", false, "", "Force the operation", {}});
+  for (const auto& o : submitOptions()) modifyOptions.push_back(o);
+  std::vector<OptionSpec> destroyOptions = {
+      {"", "--yes-do-it", "yes_do_it", false, "",
+       "Destroy cluster", {}},
+      {"", "--ya-rly", "yes_do_it", false, "", "Destroy cluster", {}},
+  };
+  std::vector<OptionSpec> infoOptions = {
+      {"", "--roman", "roman", false, "", "Use roman numbers for positive integers", {}},
+  };
+  std::vector<Command> commands = {
+      {"init", {}, "[opts...] <cluster_name>", "Initialises a new cluster configuration",
+       initOptions, 1, 1, cluster::init},
+      {"info", {"show"}, "[--roman]", "Show cluster configuration", infoOptions, 0, 0,
+       cluster::info},
+      {"modify", {}, "[opts...]", "Alters the parameters of the cluster", modifyOptions, 0, 0,
+       cluster::modify},
+      {"destroy", {}, "", "Destroy cluster", destroyOptions, 0, 0, cluster::destroy},
+  };
+  return runTool("gnt-cluster", argc, argv, commands);
+}

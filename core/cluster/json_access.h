@@ -1,0 +1,20 @@
+// A member object of a config document by reference: a loop over
+// `doc.value(key, {}).items()` would iterate a temporary that is already
+// gone, so loops use this instead.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace gantry::core::cluster {
+
+/// doc[key] when it is an object, else an empty object.
+inline const nlohmann::json& objectMember(const nlohmann::json& doc, std::string_view key) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!doc.is_object()) return kEmpty;
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_object() ? *it : kEmpty;
+}
+
+}  // namespace gantry::core::cluster

@@ -1,0 +1,161 @@
+// OP_CLUSTER_SET_PARAMS: changes the cluster-wide settings `gnt-cluster
+// init` chose (hypervisors, disk templates, default parameters, storage
+// dirs, master netdev, candidate pool size, ...). A larger candidate pool
+// is filled at once.
+#include <algorithm>
+
+#include "core/config/defaults.h"
+#include "core/config/store.h"
+#include "daemon/master/cluster/config_helpers.h"
+#include "daemon/master/cluster/config_push.h"
+#include "daemon/master/lu/logical_unit.h"
+
+namespace gantry::daemon::master {
+namespace {
+using core::config::jsonPointer;
+using core::config::StoreOp;
+using nlohmann::json;
+
+bool known(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+class LuClusterSetParams : public LogicalUnit {
+ public:
+  using LogicalUnit::LogicalUnit;
+
+  std::string hooksPath() const override { return "cluster-modify"; }
+
+  void checkPrereq() override {
+    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
+    doc_ = services.config->get("");
+    json cluster = doc_.at("cluster");
+    json updated = cluster;
+    // Plain values, under the opcode's name or the config's.
+    const std::pair<const char*, const char*> plain[] = {
+        {"candidate_pool_size", "candidate_pool_size"},
+        {"max_running_jobs", "max_running_jobs"},
+        {"max_tracked_jobs", "max_tracked_jobs"},
+        {"master_netdev", "master_netdev"},
+        {"master_netmask", "master_netmask"},
+        {"mac_prefix", "mac_prefix"},
+        {"file_storage_dir", "file_storage_dir"},
+        {"shared_file_storage_dir", "shared_file_storage_dir"},
+        {"default_iallocator", "default_iallocator"},
+        {"modify_etc_hosts", "modify_etc_hosts"},
+        {"maintain_node_health", "maintain_node_health"},
+        {"prealloc_wipe_disks", "prealloc_wipe_disks"},
+        {"drbd_helper", "drbd_usermode_helper"},
+        {"reserved_lvs", "reserved_lvs"},
+        {"use_external_mip_script", "use_external_mip_script"},
+    };
+    for (const auto& [opName, key] : plain) {
+      if (op.has(opName)) updated[key] = op.get(opName);
+    }
+    if (op.has("vg_name")) {
+      const std::string vg = op.getString("vg_name");
+      updated["volume_group_name"] = vg.empty() ? json(nullptr) : json(vg);
+    }
+    if (op.has("enabled_hypervisors")) {
+      const auto hvs = op.get("enabled_hypervisors");
+      if (hvs.empty()) throw PrereqError("No enabled hypervisors specified");
+      updated["enabled_hypervisors"] = hvs;
+    }
+    if (op.has("enabled_disk_templates")) {
+      const auto templates = op.get("enabled_disk_templates");
+      if (templates.empty()) throw PrereqError("No enabled disk templates specified");
+      updated["enabled_disk_templates"] = templates;
+    }
+    const auto templates = updated.value("enabled_disk_templates", json::array());
+    const bool lvm = std::any_of(templates.begin(), templates.end(), [](const json& t) {
+      return t == "plain" || t == "drbd";
+    });
+    if (lvm && updated.value("volume_group_name", json(nullptr)).is_null()) {
+      throw PrereqError("Cannot enable lvm-based disk templates without a volume group "
+                        "(use --vg-name)");
+    }
+    if (op.has("hvparams")) {
+      for (const auto& [hv, params] : op.get("hvparams").items()) {
+        if (!known(core::config::hypervisorTypes(), hv)) {
+          throw PrereqError("Invalid hypervisor: " + hv);
+        }
+        for (const auto& [key, value] : params.items()) {
+          if (!core::config::hvDefaults(hv).contains(key)) {
+            throw PrereqError("Unknown parameter '" + key + "' of hypervisor " + hv);
+          }
+          updated["hvparams"][hv][key] = value;
+        }
+      }
+    }
+    mergeDefaults(updated, "beparams", core::config::beDefaults(), "backend");
+    mergeDefaults(updated, "nicparams", core::config::nicDefaults(), "nic");
+    if (op.has("ndparams")) {
+      for (const auto& [key, value] : op.get("ndparams").items()) {
+        if (!core::config::ndDefaults().contains(key)) {
+          throw PrereqError("Unknown node parameter '" + key + "'");
+        }
+        updated["ndparams"][key] = value;
+      }
+    }
+    if (op.has("diskparams")) {
+      for (const auto& [tmpl, params] : op.get("diskparams").items()) {
+        if (!known(core::config::diskTemplates(), tmpl)) {
+          throw PrereqError("Invalid disk template: " + tmpl);
+        }
+        for (const auto& [key, value] : params.items()) updated["diskparams"][tmpl][key] = value;
+      }
+    }
+    for (const auto& [key, value] : updated.items()) {
+      if (cluster.value(key, json(nullptr)) != value) {
+        changes_.push_back(StoreOp::put(jsonPointer({"cluster", key}), value));
+      }
+    }
+    poolGrew_ = updated.value("candidate_pool_size", 10) > cluster.value("candidate_pool_size", 10);
+    newPool_ = updated.value("candidate_pool_size", 10);
+  }
+
+  json exec() override {
+    if (changes_.empty()) return nullptr;
+    const double now = nowSeconds();
+    core::config::StoreChange change = changes_;
+    if (poolGrew_) {
+      json trial = doc_;
+      trial["cluster"]["candidate_pool_size"] = newPool_;
+      auto promoted = maintainCandidatePool(trial, change, now);
+      if (!promoted.empty()) {
+        std::string names;
+        for (const auto& p : promoted) names += (names.empty() ? "" : ", ") + p;
+        feedback.info("Promoted nodes to master candidate role: " + names);
+      }
+    }
+    bumpCluster(doc_, change, now);
+    commitAndDistribute(services, change, feedback);
+    return nullptr;
+  }
+
+ private:
+  void mergeDefaults(json& updated, const char* name, const json& defaults, const char* what) {
+    if (!op.has(name)) return;
+    for (const auto& [key, value] : op.get(name).items()) {
+      if (!defaults.contains(key)) {
+        throw PrereqError("Unknown " + std::string(what) + " parameter '" + key + "'");
+      }
+      updated[name]["default"][key] = value;
+    }
+  }
+
+  json doc_;
+  core::config::StoreChange changes_;
+  bool poolGrew_ = false;
+  std::int64_t newPool_ = 10;
+};
+
+}  // namespace
+
+void registerClusterSetParams() {
+  registerLogicalUnit("OP_CLUSTER_SET_PARAMS", [](const auto& op, auto& services, auto& ctx) {
+    return std::make_unique<LuClusterSetParams>(op, services, ctx);
+  });
+}
+
+}  // namespace gantry::daemon::master

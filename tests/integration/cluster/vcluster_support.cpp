@@ -1,0 +1,89 @@
+#include "cluster/vcluster_support.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/util/process.h"
+
+namespace gantry::test {
+namespace fs = std::filesystem;
+
+sdk::ProcessResult runVcluster(const std::vector<std::string>& args) {
+  sdk::ProcessRequest request;
+  request.argv = {std::string(GANTRY_SOURCE_DIR) + "/scripts/vcluster"};
+  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.inheritEnv = true;
+  request.timeout = std::chrono::seconds(90);
+  auto result = core::util::runProcess(request);
+  if (!result.ok()) {
+    sdk::ProcessResult failed;
+    failed.err = result.error().message;
+    return failed;
+  }
+  return *result;
+}
+
+namespace {
+
+// Each cluster of this process gets its own block: parallel test
+// processes (pid) and clusters within one process (counter) never share an
+// address or a port.
+int nextClusterIndex() {
+  static std::atomic<int> next{0};
+  return next++;
+}
+
+}  // namespace
+
+VirtualCluster::VirtualCluster(int nodes) {
+  const int index = nextClusterIndex();
+  const int pid = static_cast<int>(::getpid());
+  base_ = "127." + std::to_string(20 + (pid * 13 + index) % 230);
+  port_ = static_cast<std::uint16_t>(40000 + (pid % 1000) * 20 + index % 20);
+  char tmpl[] = "/tmp/gvc-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  up_ = runVcluster({"up", std::to_string(nodes), dir_.string(), "--base", base_, "--port",
+                     std::to_string(port_), "--bin", std::string(GANTRY_BINARY_DIR) + "/bin",
+                     "--disk-size", "1.3T"});
+}
+
+VirtualCluster::~VirtualCluster() {
+  runVcluster({"down", dir_.string()});
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+sdk::ProcessResult VirtualCluster::exec(const std::string& node, const std::string& tool,
+                                        const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {"exec", dir_.string(), node, tool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return runVcluster(argv);
+}
+
+sdk::ProcessResult VirtualCluster::stopNode(const std::string& node) const {
+  return runVcluster({"stop", dir_.string(), node});
+}
+
+sdk::ProcessResult VirtualCluster::startNode(const std::string& node) const {
+  return runVcluster({"start", dir_.string(), node});
+}
+
+fs::path VirtualCluster::dataDir(const std::string& node) const {
+  return root(node) / "var/lib/gantry";
+}
+
+std::vector<std::string> withoutTimestamps(const std::string& text) {
+  static const std::regex stamp(R"(^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4} )");
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(std::regex_replace(line, stamp, ""));
+  return lines;
+}
+
+}  // namespace gantry::test

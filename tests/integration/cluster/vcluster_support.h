@@ -1,0 +1,52 @@
+// A virtual cluster made by scripts/vcluster for one test: its own
+// directory, its own 127.X address block and port, torn down (daemons
+// stopped by PID, directory removed) when the object goes away.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gantry/sdk/host.h"
+
+namespace gantry::test {
+
+/// Runs scripts/vcluster with `args`; the result (never throws).
+sdk::ProcessResult runVcluster(const std::vector<std::string>& args);
+
+class VirtualCluster {
+ public:
+  /// `up N` with the walkthrough's node resources and 1.3T disks.
+  explicit VirtualCluster(int nodes);
+  ~VirtualCluster();
+  VirtualCluster(const VirtualCluster&) = delete;
+  VirtualCluster& operator=(const VirtualCluster&) = delete;
+
+  /// What `up` printed and how it ended.
+  const sdk::ProcessResult& upResult() const { return up_; }
+  /// A gnt-* tool run with nodeK's root.
+  sdk::ProcessResult exec(const std::string& node, const std::string& tool,
+                          const std::vector<std::string>& args) const;
+  /// Stops / starts one node daemon through the script.
+  sdk::ProcessResult stopNode(const std::string& node) const;
+  sdk::ProcessResult startNode(const std::string& node) const;
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path root(const std::string& node) const { return dir_ / node; }
+  std::filesystem::path dataDir(const std::string& node) const;
+  /// "127.X": node K listens on 127.X.1.K.
+  const std::string& base() const { return base_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string base_;
+  std::uint16_t port_ = 0;
+  sdk::ProcessResult up_;
+};
+
+/// Lines of `text` with a leading job-log timestamp
+/// ("Mon Nov 30 05:48:40 2026 ") removed.
+std::vector<std::string> withoutTimestamps(const std::string& text);
+
+}  // namespace gantry::test
