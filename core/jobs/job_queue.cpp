@@ -156,6 +156,7 @@ JobQueue::JobQueue(JobQueueOptions options)
   wopts.sync_threads = options_.sync_threads;
   wopts.lazy_delay = options_.lazy_write_delay;
   wopts.log = options_.log;
+  wopts.durable = options_.durable;
   writer_ = std::make_unique<JobWriter>(
       dir_, [this](JobId id) { return snapshotForWriter(id); }, std::move(wopts));
 

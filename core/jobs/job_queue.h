@@ -53,6 +53,8 @@ struct JobQueueOptions {
   bool sync = true;          // see JobWriterOptions
   int sync_threads = 8;
   std::chrono::milliseconds lazy_write_delay{200};
+  /// Told what each write batch made durable (see JobWriterOptions).
+  QueueChangesFn durable;
   /// How long CancelJob waits for a waiting job to notice (Ganeti: 44 s).
   std::chrono::milliseconds cancel_timeout{44000};
   /// WaitForJobChange never waits longer (Ganeti: 89 s).

@@ -66,6 +66,7 @@ struct JobWriter::Batch {
   // Filled by processBatch: what failed.
   std::set<JobId> failed;
   bool serial_failed = false;
+  DurableQueueChanges durable;
 };
 
 JobWriter::JobWriter(QueueDir dir, Snapshot snapshot, JobWriterOptions options)
@@ -164,6 +165,7 @@ void JobWriter::run() {
     lk.unlock();
 
     processBatch(batch);
+    if (options_.durable && !batch.durable.empty()) options_.durable(std::move(batch.durable));
 
     lk.lock();
     ++batches_;
@@ -200,6 +202,7 @@ void JobWriter::processBatch(Batch& batch) {
     fs::path temp;
     fs::path target;
     int fd;
+    std::string content;  // kept only when the changes are handed on
   };
   std::vector<Pending> files;
   files.reserve(batch.dirty.size() + 1);
@@ -218,7 +221,8 @@ void JobWriter::processBatch(Batch& batch) {
       ::unlink(temp.c_str());
       return false;
     }
-    files.push_back({id, std::move(temp), target, fd});
+    files.push_back({id, std::move(temp), target, fd,
+                     options_.durable ? data : std::string()});
     return true;
   };
 
@@ -274,6 +278,7 @@ void JobWriter::processBatch(Batch& batch) {
   }
 
   std::set<fs::path> archive_dirs;
+  std::vector<std::pair<JobId, std::pair<std::string, std::string>>> renames;
   for (JobId id : batch.archive) {
     fs::path subdir = dir_.archiveSubdir(id);
     if (::mkdir(subdir.c_str(), 0700) == 0) {
@@ -295,6 +300,10 @@ void JobWriter::processBatch(Batch& batch) {
     ::unlink(spare.c_str());  // the job is written no more
     archive_dirs.insert(subdir);
     renamed = true;
+    if (options_.durable) {
+      renames.push_back({id, {from.lexically_relative(dir_.root()).string(),
+                              to.lexically_relative(dir_.root()).string()}});
+    }
   }
 
   if (options_.sync && renamed) {
@@ -312,6 +321,17 @@ void JobWriter::processBatch(Batch& batch) {
         for (JobId id : batch.archive) batch.failed.insert(id);
       }
     }
+  }
+
+  if (!options_.durable) return;
+  for (auto& f : files) {
+    const bool failed = f.id == kSerialKey ? batch.serial_failed : batch.failed.count(f.id) > 0;
+    if (!failed) {
+      batch.durable.updates.emplace_back(f.target.filename().string(), std::move(f.content));
+    }
+  }
+  for (auto& [id, rename] : renames) {
+    if (!batch.failed.count(id)) batch.durable.renames.push_back(std::move(rename));
   }
 }
 

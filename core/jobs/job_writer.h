@@ -18,6 +18,8 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/jobs/job_status.h"
 #include "core/jobs/queue_dir.h"
@@ -26,6 +28,17 @@
 namespace gantry::core::jobs {
 
 using DaemonLogFn = std::function<void(sdk::LogLevel, const std::string&)>;
+
+/// What one batch made durable, named as the node procedures
+/// jobqueue_update ("job-<id>", "serial") and jobqueue_rename
+/// ("job-<id>" -> "archive/<n>/job-<id>") name it: the master copies it to
+/// its candidates.
+struct DurableQueueChanges {
+  std::vector<std::pair<std::string, std::string>> updates;  // name, content
+  std::vector<std::pair<std::string, std::string>> renames;  // from, to
+  bool empty() const { return updates.empty() && renames.empty(); }
+};
+using QueueChangesFn = std::function<void(DurableQueueChanges)>;
 
 struct JobWriterOptions {
   /// fdatasync temps and fsync directories. Off only where durability is
@@ -37,6 +50,9 @@ struct JobWriterOptions {
   /// when no durable change comes along to carry it.
   std::chrono::milliseconds lazy_delay{200};
   DaemonLogFn log;
+  /// Called from the writer thread after each batch with what it made
+  /// durable (optional). Must not block: it hands the changes on.
+  QueueChangesFn durable;
 };
 
 class JobWriter {

@@ -23,13 +23,32 @@ bool isJobFileName(std::string_view name) {
          allDigits(name.substr(kPrefix.size()), 20);
 }
 
+// "node-keys/<host name>.json": the node keys a master candidate needs to
+// call the nodes once it is master.
+bool isNodeKeyFileName(std::string_view name) {
+  constexpr std::string_view kPrefix = "node-keys/";
+  constexpr std::string_view kSuffix = ".json";
+  if (name.size() <= kPrefix.size() + kSuffix.size() ||
+      name.substr(0, kPrefix.size()) != kPrefix ||
+      name.substr(name.size() - kSuffix.size()) != kSuffix) {
+    return false;
+  }
+  const std::string_view host =
+      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  if (host.size() > 255 || host.front() == '.' || host.front() == '-') return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_';
+  });
+}
+
 }  // namespace
 
 const std::vector<std::string>& uploadableFileNames() {
   static const std::vector<std::string> kNames = {
       "config.data",  "known_hosts", "cluster-curve.pub", "hmac.key",
       "cluster-domain-secret", "server.pem", "rapi.pem", "spice.pem",
-      "spice-ca.pem", "rapi/users"};
+      "spice-ca.pem", "rapi/users", "cluster-curve.key"};
   return kNames;
 }
 
@@ -57,6 +76,7 @@ sdk::Result<fs::path> uploadFilePath(const fs::path& dataDir,
   if (std::find(names.begin(), names.end(), name) != names.end()) {
     return dataDir / fs::path(std::string(name));
   }
+  if (isNodeKeyFileName(name)) return dataDir / std::string(name);
   constexpr std::string_view kSsconf = "ssconf_";
   if (name.substr(0, kSsconf.size()) == kSsconf &&
       isValidSsconfKey(name.substr(kSsconf.size()))) {

@@ -26,7 +26,8 @@ inline constexpr mode_t kQueueFileMode = 0640;
 /// The fixed names upload_file accepts, besides "ssconf_<key>":
 /// config.data, known_hosts, cluster-curve.pub, hmac.key,
 /// cluster-domain-secret, server.pem, rapi.pem, spice.pem, spice-ca.pem,
-/// rapi/users.
+/// rapi/users, cluster-curve.key (the secret half, for master candidates),
+/// and "node-keys/<host name>.json" (the accepted node keys).
 const std::vector<std::string>& uploadableFileNames();
 
 /// `[a-z][a-z0-9_-]*`, at most 64 characters ("master_node", "hvparams_xen-pvm").

@@ -1,12 +1,42 @@
 #include "daemon/master/cluster/config_push.h"
 
+#include <set>
+
 #include "core/cluster/json_access.h"
+#include "core/cluster/node_keys.h"
 #include "core/cluster/ssconf.h"
 #include "core/config/store.h"
+#include "core/rpc/keys.h"
+#include "core/rpc/small_file.h"
 #include "daemon/master/cluster/node_rpc.h"
 
 namespace gantry::daemon::master {
 using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// What a candidate needs to act as master after a failover: the cluster's
+// secret key and the node keys the master accepted (upload_file names).
+std::vector<std::pair<std::string, std::string>> masterSecrets(const fs::path& dataDir) {
+  std::vector<std::pair<std::string, std::string>> files;
+  constexpr std::size_t kLimit = 64 * 1024;
+  const fs::path key = core::rpc::secretKeyFile(dataDir, core::rpc::kClusterKeyName);
+  if (auto text = core::rpc::readSmallFile(key, kLimit)) {
+    files.emplace_back(key.filename().string(), *text);
+  }
+  std::error_code ec;
+  for (fs::directory_iterator it(core::cluster::nodeKeysDir(dataDir), ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".json") continue;
+    if (auto text = core::rpc::readSmallFile(it->path(), kLimit)) {
+      files.emplace_back("node-keys/" + it->path().filename().string(), *text);
+    }
+  }
+  return files;
+}
+
+}  // namespace
 
 std::vector<std::string> distributeConfig(MasterServices& services) {
   std::vector<std::string> warnings;
@@ -26,10 +56,27 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
   }
   if (!candidates.empty()) {
     const json args = {{"name", "config.data"}, {"data", doc.dump()}, {"mode", 0640}};
+    std::set<std::string> failed;
     for (const auto& reply : callNodes(services, candidates, "upload_file", args)) {
       if (!reply.ok && !reply.offline) {
+        failed.insert(reply.node);
         warnings.push_back("Can't distribute the configuration to master candidate " +
                            reply.node + ": " + reply.msg);
+      }
+    }
+    std::vector<core::rpc::NodeTarget> reachable;
+    for (const auto& t : candidates) {
+      if (!failed.count(t.name)) reachable.push_back(t);
+    }
+    for (const auto& [name, data] : masterSecrets(services.paths.dataDir)) {
+      if (reachable.empty()) break;
+      const json upload = {{"name", name}, {"data", data}, {"mode", 0600}};
+      for (const auto& reply : callNodes(services, reachable, "upload_file", upload)) {
+        if (!reply.ok && !reply.offline) {
+          services.log(sdk::LogLevel::kWarning, "Can't copy " + name +
+                                                    " to master candidate " + reply.node +
+                                                    ": " + reply.msg);
+        }
       }
     }
   }

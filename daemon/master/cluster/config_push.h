@@ -1,7 +1,9 @@
 // Keeping the cluster's copies in step after a config change: config.data
 // to every online master candidate other than the master (upload_file),
 // the ssconf values to every online node (write_ssconf_files) and to the
-// master's own data dir. Failures are warnings, never fatal, as in Ganeti.
+// master's own data dir. Candidates also get the secrets a master needs
+// (cluster-curve.key, node-keys/*.json, 0600) so any of them can take over.
+// Failures are warnings, never fatal, as in Ganeti.
 #pragma once
 
 #include <cstdint>

@@ -23,6 +23,9 @@ TEST(NodeFiles, WhitelistedUploadsLandInTheDataDir) {
   EXPECT_EQ(uploadFilePath(kData, "rapi/users").value(), kData / "rapi/users");
   EXPECT_EQ(uploadFilePath(kData, "ssconf_master_node").value(),
             kData / "ssconf_master_node");
+  EXPECT_EQ(uploadFilePath(kData, "cluster-curve.key").value(), kData / "cluster-curve.key");
+  EXPECT_EQ(uploadFilePath(kData, "node-keys/node3.example.com.json").value(),
+            kData / "node-keys/node3.example.com.json");
   for (const auto& name : uploadableFileNames()) {
     auto path = uploadFilePath(kData, name);
     ASSERT_TRUE(path.ok()) << name;
@@ -38,6 +41,10 @@ TEST(NodeFiles, OtherNamesAreRefused) {
             "File 'node-curve.key' is not one a node accepts through upload_file");
   EXPECT_EQ(uploadError("join-token"),
             "File 'join-token' is not one a node accepts through upload_file");
+  for (std::string_view bad : {"node-keys/../config.data", "node-keys/.json",
+                               "node-keys/a/b.json", "node-keys/node1.key"}) {
+    EXPECT_NE(uploadError(bad), "") << bad;
+  }
   for (std::string_view bad : {"../config.data", "/etc/passwd", "queue/job-1",
                                "rapi/../config.data", "..", ".", ""}) {
     EXPECT_EQ(uploadError(bad), "File name '" + std::string(bad) +
