@@ -1,4 +1,4 @@
-// gantry-masterd [--root DIR] [--workers N] [--no-sync]
+// gantry-masterd [--root DIR] [--workers N] [--no-sync] [--no-voting --yes-do-it]
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -24,13 +24,23 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--no-sync") {
       options.sync = false;
+    } else if (arg == "--no-voting") {
+      options.noVoting = true;
+    } else if (arg == "--yes-do-it") {
+      options.yesDoIt = true;
     } else if (arg == "-h" || arg == "--help") {
-      std::cout << "Usage: gantry-masterd [--root DIR] [--workers N] [--no-sync]\n";
+      std::cout << "Usage: gantry-masterd [--root DIR] [--workers N] [--no-sync] "
+                   "[--no-voting --yes-do-it]\n";
       return 0;
     } else {
       std::cerr << "gantry-masterd: unknown option '" << arg << "'\n";
       return 2;
     }
+  }
+  if (options.noVoting && !options.yesDoIt) {
+    std::cerr << "The no-voting option is dangerous and cannot be given without providing "
+                 "yes-do-it as well.\n";
+    return 2;
   }
   return gantry::daemon::master::runMasterDaemon(options);
 }

@@ -21,6 +21,8 @@
 #include "core/rpc/client.h"
 #include "core/rpc/keys.h"
 #include "core/util/log.h"
+#include "daemon/master/cluster/queue_replicator.h"
+#include "daemon/master/cluster/startup_vote.h"
 #include "daemon/master/lu/logical_unit.h"
 #include "daemon/master/lu/processor.h"
 #include "daemon/master/luxi_methods.h"
@@ -104,6 +106,15 @@ int runMasterDaemon(const MasterOptions& options) {
     (*logger)->log(level, text);
   };
 
+  // A node whose ssconf names another master never takes the role (a
+  // former master restarted after a failover).
+  auto self = checkSsconfMaster(options.root, paths.dataDir);
+  if (!self && self.error().code == sdk::ErrorCode::kState) {
+    log(sdk::LogLevel::kError, self.error().message);
+    std::cerr << self.error().message << "\n";
+    return kExitNotMaster;
+  }
+
   try {
     std::unique_ptr<core::config::ConfigStore> config;
     if (fs::exists(paths.dataDir / core::config::ConfigStore::kFileName)) {
@@ -145,6 +156,16 @@ int runMasterDaemon(const MasterOptions& options) {
     services.log = log;
     registerAllLogicalUnits();
 
+    if (self && !options.noVoting) {
+      if (auto won = gatherStartupVote(services, *self, {}); !won) {
+        log(sdk::LogLevel::kError, won.error().message);
+        std::cerr << won.error().message << "\n";
+        return kExitNotMaster;
+      }
+    }
+    // Declared before the queue: it outlives the queue's last writes.
+    QueueReplicator replicator(services);
+
     Processor processor(services);
     core::jobs::JobQueueOptions queueOptions;
     queueOptions.dir = paths.dataDir / "queue";
@@ -155,6 +176,9 @@ int runMasterDaemon(const MasterOptions& options) {
       return core::opcodes::summaryOfInput(op);
     };
     queueOptions.log = log;
+    queueOptions.durable = [&replicator](core::jobs::DurableQueueChanges changes) {
+      replicator.add(std::move(changes));
+    };
     core::jobs::JobQueue queue(queueOptions);
     queue.start(processor);
 

@@ -11,7 +11,13 @@ struct MasterOptions {
   std::filesystem::path root = "/";
   int workers = 20;
   bool sync = true;  // fsync job and config changes (tests may turn it off)
+  /// Skip the startup vote (only with yes_do_it, as in Ganeti).
+  bool noVoting = false;
+  bool yesDoIt = false;
 };
+
+/// Exit code of a daemon that is not the master (Ganeti's EXIT_NOTMASTER).
+inline constexpr int kExitNotMaster = 11;
 
 /// Runs the master until SIGTERM or SIGINT. Returns the exit code.
 int runMasterDaemon(const MasterOptions& options);
