@@ -5,8 +5,10 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/cluster/identity.h"
 #include "core/luxi/cli_errors.h"
 #include "core/luxi/errors.h"
+#include "core/rpc/small_file.h"
 #include "core/util/log.h"
 
 namespace gantry::cli {
@@ -32,6 +34,22 @@ std::string rootDir() {
 }
 
 core::luxi::Client connectMaster() {
+  // As Ganeti's clients do: a node whose ssconf names another master sends
+  // the user there (a former master after a failover).
+  if (auto self = core::cluster::loadIdentity(rootDir())) {
+    const auto file = std::filesystem::path(rootDir()) / "var/lib/gantry/ssconf_master_node";
+    if (auto text = core::rpc::readSmallFile(file, 4096)) {
+      std::string master = *text;
+      while (!master.empty() && (master.back() == '\n' || master.back() == ' ')) {
+        master.pop_back();
+      }
+      if (!master.empty() && master != self->name) {
+        throw core::luxi::opPrereqError("This is not the master node, please connect to node '" +
+                                            master + "' and rerun the command",
+                                        "wrong_input");
+      }
+    }
+  }
   core::luxi::ClientOptions options;
   std::string root = rootDir();
   if (root.back() != '/') root += '/';

@@ -1,6 +1,7 @@
 // The gnt-cluster commands, one file each.
 #pragma once
 
+#include <filesystem>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,10 @@ int init(const Invocation& inv);
 int info(const Invocation& inv);
 int modify(const Invocation& inv);
 int destroy(const Invocation& inv);
+int masterFailover(const Invocation& inv);
+
+/// Waits up to 30 s for a master daemon to answer on `socket`.
+bool waitForMaster(const std::filesystem::path& socket);
 
 /// Options init and modify share (-H, -B, -N, --enabled-hypervisors, ...).
 std::vector<OptionSpec> parameterOptions();

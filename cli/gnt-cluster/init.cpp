@@ -103,6 +103,8 @@ void writeSecret(const fs::path& file) {
   }
 }
 
+}  // namespace
+
 // The master answers once its socket accepts; init returns only then so
 // the next command finds it.
 bool waitForMaster(const fs::path& socket) {
@@ -121,8 +123,6 @@ bool waitForMaster(const fs::path& socket) {
   }
   return false;
 }
-
-}  // namespace
 
 int init(const Invocation& inv) {
   const fs::path root = rootDir();

@@ -17,6 +17,13 @@ int main(int argc, char** argv) {
   std::vector<OptionSpec> infoOptions = {
       {"", "--roman", "roman", false, "", "Use roman numbers for positive integers", {}},
   };
+  std::vector<OptionSpec> failoverOptions = {
+      {"", "--no-voting", "no_voting", false, "",
+       "Skip node agreement check (dangerous)", {}},
+      {"", "--yes-do-it", "yes_do_it", false, "", "Do not ask for confirmation", {}},
+      {"", "--ignore-offline-nodes", "ignore_offline_nodes", true, "VALUE",
+       "Ignore offline nodes when counting the votes (always done)", {}},
+  };
   std::vector<Command> commands = {
       {"init", {}, "[opts...] <cluster_name>", "Initialises a new cluster configuration",
        initOptions, 1, 1, cluster::init},
@@ -25,6 +32,8 @@ int main(int argc, char** argv) {
       {"modify", {}, "[opts...]", "Alters the parameters of the cluster", modifyOptions, 0, 0,
        cluster::modify},
       {"destroy", {}, "", "Destroy cluster", destroyOptions, 0, 0, cluster::destroy},
+      {"master-failover", {"masterfailover"}, "[--no-voting [--yes-do-it]]",
+       "Makes the current node the master", failoverOptions, 0, 0, cluster::masterFailover},
   };
   return runTool("gnt-cluster", argc, argv, commands);
 }
