@@ -86,10 +86,12 @@ TEST(MasterFailoverTest, CandidateTakesOverWithEveryJob) {
   }
   auto modify = cluster.exec("node1", "gnt-cluster", {"modify", "-C", "7"});
   ASSERT_TRUE(modify.succeeded()) << modify.err;
+  auto archived = cluster.exec("node1", "gnt-job", {"archive", "3"});
+  ASSERT_TRUE(archived.succeeded()) << archived.err;
   auto jobsOnNode1 = cluster.exec("node1", "gnt-job", {"list"});
   ASSERT_TRUE(jobsOnNode1.succeeded()) << jobsOnNode1.err;
-  // Two node adds, three delays, the modify.
-  EXPECT_EQ(std::count(jobsOnNode1.out.begin(), jobsOnNode1.out.end(), '\n'), 7)
+  // Two node adds, three delays (one archived), the modify.
+  EXPECT_EQ(std::count(jobsOnNode1.out.begin(), jobsOnNode1.out.end(), '\n'), 6)
       << jobsOnNode1.out;
 
   ASSERT_TRUE(stopMaster(cluster, "node1"));
@@ -102,6 +104,11 @@ TEST(MasterFailoverTest, CandidateTakesOverWithEveryJob) {
   for (const std::string node : {"node1", "node2", "node3"}) {
     EXPECT_EQ(readText(cluster.dataDir(node) / "ssconf_master_node"), "node2\n") << node;
   }
+  // The archive move went to the candidates too.
+  EXPECT_TRUE(fs::exists(cluster.dataDir("node3") / "queue/archive/0/job-3"));
+  EXPECT_FALSE(fs::exists(cluster.dataDir("node3") / "queue/job-3"));
+  EXPECT_EQ(readText(cluster.dataDir("node3") / "queue/serial"),
+            readText(cluster.dataDir("node1") / "queue/serial"));
   auto jobsOnNode2 = cluster.exec("node2", "gnt-job", {"list"});
   ASSERT_TRUE(jobsOnNode2.succeeded()) << jobsOnNode2.err;
   EXPECT_EQ(jobsOnNode2.out, jobsOnNode1.out);
@@ -150,6 +157,18 @@ TEST(MasterFailoverTest, CandidateTakesOverWithEveryJob) {
   EXPECT_EQ(unconfirmed.exitCode, 1);
   EXPECT_EQ(readText(cluster.dataDir("node3") / "ssconf_master_node"), "node2\n");
   EXPECT_EQ(masterPid(cluster, "node3"), 0);
+
+  // Jobs go on while candidates are down; each is skipped with a log line.
+  auto late = cluster.exec("node2", "gnt-debug", {"delay", "0"});
+  ASSERT_TRUE(late.succeeded()) << late.err;
+  const fs::path log = cluster.root("node2") / "var/log/gantry/master-daemon.log";
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  bool logged = false;
+  while (!logged && std::chrono::steady_clock::now() < end) {
+    logged = readText(log).find("Job queue replication to node3 skipped") != std::string::npos;
+    if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(logged) << readText(log);
 }
 
 }  // namespace
