@@ -1,5 +1,7 @@
 #include "daemon/master/cluster/config_push.h"
 
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "core/cluster/json_access.h"
@@ -36,6 +38,37 @@ std::vector<std::pair<std::string, std::string>> masterSecrets(const fs::path& d
   return files;
 }
 
+// Secrets each candidate already holds (name -> content per node): they
+// are sent again only when they change or the node was not reached, not
+// with every config change.
+class SentSecrets {
+ public:
+  bool needs(const std::string& node, const std::string& name, const std::string& data) {
+    std::lock_guard lk(mu_);
+    auto it = sent_[node].find(name);
+    return it == sent_[node].end() || it->second != data;
+  }
+  void sent(const std::string& node, const std::string& name, const std::string& data) {
+    std::lock_guard lk(mu_);
+    sent_[node][name] = data;
+  }
+  /// Forgets nodes no longer candidates: if they come back (readded,
+  /// reinstalled) they get everything again.
+  void keepOnly(const std::set<std::string>& nodes) {
+    std::lock_guard lk(mu_);
+    std::erase_if(sent_, [&](const auto& entry) { return nodes.count(entry.first) == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::map<std::string, std::string>> sent_;
+};
+
+SentSecrets& sentSecrets() {
+  static SentSecrets secrets;
+  return secrets;
+}
+
 }  // namespace
 
 std::vector<std::string> distributeConfig(MasterServices& services) {
@@ -54,6 +87,11 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
     online.push_back(target);
     if (node.value("master_candidate", false)) candidates.push_back(target);
   }
+  {
+    std::set<std::string> names;
+    for (const auto& t : candidates) names.insert(t.name);
+    sentSecrets().keepOnly(names);
+  }
   if (!candidates.empty()) {
     const json args = {{"name", "config.data"}, {"data", doc.dump()}, {"mode", 0640}};
     std::set<std::string> failed;
@@ -69,9 +107,14 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
       if (!failed.count(t.name)) reachable.push_back(t);
     }
     for (const auto& [name, data] : masterSecrets(services.paths.dataDir)) {
-      if (reachable.empty()) break;
+      std::vector<core::rpc::NodeTarget> needing;
+      for (const auto& t : reachable) {
+        if (sentSecrets().needs(t.name, name, data)) needing.push_back(t);
+      }
+      if (needing.empty()) continue;
       const json upload = {{"name", name}, {"data", data}, {"mode", 0600}};
-      for (const auto& reply : callNodes(services, reachable, "upload_file", upload)) {
+      for (const auto& reply : callNodes(services, needing, "upload_file", upload)) {
+        if (reply.ok) sentSecrets().sent(reply.node, name, data);
         if (!reply.ok && !reply.offline) {
           services.log(sdk::LogLevel::kWarning, "Can't copy " + name +
                                                     " to master candidate " + reply.node +
