@@ -140,6 +140,21 @@ int masterFailover(const Invocation& inv) {
             oldMaster, core::cluster::countVotes(answers))) {
       throw core::luxi::opPrereqError(*wrong, "wrong_state");
     }
+    // The candidate with the newest config takes over, none other.
+    std::vector<core::rpc::NodeTarget> others;
+    for (const auto& name : candidates) {
+      if (name != newMaster) others.push_back(targetOf(name));
+    }
+    std::map<std::string, std::int64_t> serials;
+    for (const auto& reply : daemon::master::callNodes(services, others, "config_serial",
+                                                       json::object(), std::chrono::seconds(5))) {
+      if (reply.ok && reply.result.is_number_integer()) {
+        serials[reply.node] = reply.result.get<std::int64_t>();
+      }
+    }
+    if (auto newer = core::cluster::newerConfigMessage(store->serial(), serials)) {
+      throw core::luxi::opPrereqError(*newer, "wrong_state");
+    }
   }
 
   int rcode = 0;

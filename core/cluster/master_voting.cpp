@@ -54,6 +54,21 @@ std::optional<std::string> wrongConfigurationMessage(const std::string& believed
          ". Please resync the configuration of this node.";
 }
 
+std::optional<std::string> newerConfigMessage(
+    std::int64_t ownSerial, const std::map<std::string, std::int64_t>& serials) {
+  const std::pair<const std::string, std::int64_t>* newest = nullptr;
+  for (const auto& entry : serials) {
+    if (entry.second > ownSerial && (newest == nullptr || entry.second > newest->second)) {
+      newest = &entry;
+    }
+  }
+  if (newest == nullptr) return std::nullopt;
+  return "Node " + newest->first + " has a newer configuration (serial " +
+         std::to_string(newest->second) + ") than this node (serial " +
+         std::to_string(ownSerial) +
+         "); run the failover on that node or resync this node's configuration first";
+}
+
 StartupVote startupVote(const std::string& self, const VoteList& votes, int missing,
                         int nodeCount) {
   int forMe = 0;

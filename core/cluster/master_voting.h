@@ -6,6 +6,7 @@
 // is tested without a cluster.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,11 @@ std::string unhealthyMajorityMessage(const std::vector<std::string>& unhealthy);
 /// believes in; nullopt when they agree (or nobody voted).
 std::optional<std::string> wrongConfigurationMessage(const std::string& believedMaster,
                                                      const VoteList& votes);
+
+/// The candidate with the newest config must take over: a refusal naming
+/// the node with the highest serial above `ownSerial`, nullopt if none.
+std::optional<std::string> newerConfigMessage(std::int64_t ownSerial,
+                                              const std::map<std::string, std::int64_t>& serials);
 
 enum class StartupVote { kWon, kUndecided, kLost };
 

@@ -32,7 +32,7 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// demote_from_mc.
 void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
-/// node_stop_master.
+/// node_stop_master, config_serial.
 void addStopMasterProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// join.
 void addJoinProcedure(core::rpc::ProcedureTable& table, NodeContext& node);

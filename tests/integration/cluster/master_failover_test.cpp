@@ -171,5 +171,28 @@ TEST(MasterFailoverTest, CandidateTakesOverWithEveryJob) {
   EXPECT_TRUE(logged) << readText(log);
 }
 
+// Slow: the master's calls to the stopped node time out.
+TEST(MasterFailoverSlowTest, CandidateWithAnOlderConfigMayNotTakeOver) {
+  VirtualCluster cluster(3);
+  ASSERT_TRUE(cluster.upResult().succeeded())
+      << cluster.upResult().out << cluster.upResult().err;
+  // node3 misses a config change.
+  ASSERT_TRUE(cluster.stopNode("node3").succeeded());
+  auto missed = cluster.exec("node1", "gnt-cluster", {"modify", "-C", "6"});
+  ASSERT_TRUE(missed.succeeded()) << missed.err;
+  ASSERT_TRUE(cluster.startNode("node3").succeeded());
+  ASSERT_TRUE(stopMaster(cluster, "node1"));
+  auto stale = cluster.exec("node3", "gnt-cluster", {"master-failover"});
+  EXPECT_EQ(stale.exitCode, 1);
+  EXPECT_NE(stale.err.find(" has a newer configuration (serial "), std::string::npos)
+      << stale.err;
+  EXPECT_EQ(readText(cluster.dataDir("node3") / "ssconf_master_node"), "node1\n");
+  // node2 has it and takes over.
+  auto failover = cluster.exec("node2", "gnt-cluster", {"master-failover"});
+  ASSERT_TRUE(failover.succeeded()) << failover.err;
+  recordDaemon(cluster, masterPid(cluster, "node2"), "masterd:node2");
+  EXPECT_EQ(readText(cluster.dataDir("node3") / "ssconf_master_node"), "node2\n");
+}
+
 }  // namespace
 }  // namespace gantry::test

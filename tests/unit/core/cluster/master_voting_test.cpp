@@ -49,6 +49,16 @@ TEST(MasterVotingTest, WrongConfigurationWhenTopVoteDiffers) {
             "voted node3. Please resync the configuration of this node.");
 }
 
+TEST(MasterVotingTest, NewestConfigMustTakeOver) {
+  EXPECT_FALSE(newerConfigMessage(12, {{"node1", 12}, {"node3", 11}}));
+  EXPECT_FALSE(newerConfigMessage(12, {}));
+  auto msg = newerConfigMessage(10, {{"node1", 11}, {"node3", 14}, {"node4", 9}});
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(*msg,
+            "Node node3 has a newer configuration (serial 14) than this node (serial 10); run "
+            "the failover on that node or resync this node's configuration first");
+}
+
 TEST(MasterVotingTest, StartupVoteWonUndecidedOrLost) {
   EXPECT_EQ(startupVote("node2", {{"node2", 2}, {"node1", 1}}, 0, 3), StartupVote::kWon);
   // One vote of three, two missing: could still be won.

@@ -1,6 +1,9 @@
-// node_stop_master: the old master steps down during a failover (Ganeti's
-// node_stop_master). The node's master daemon, found by its pid file, is
-// sent SIGTERM; a node without a running master daemon has nothing to do.
+// What a master failover asks of the nodes. node_stop_master: the old
+// master steps down (Ganeti's node_stop_master): its master daemon, found
+// by its pid file, is sent SIGTERM; a node without one has nothing to do.
+// config_serial: the serial_no of the node's copy of config.data (null
+// without one), so the new master can tell whether a candidate holds a
+// newer config than its own.
 #include <signal.h>
 
 #include <fstream>
@@ -40,11 +43,23 @@ sdk::Result<json> stopMaster(NodeContext& node) {
   return json(nullptr);
 }
 
+sdk::Result<json> configSerial(const NodeContext& node) {
+  std::ifstream in(node.paths.dataDir / "config.data");
+  if (!in) return json(nullptr);
+  const json doc = json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("serial_no")) {
+    return Error{ErrorCode::kInvalid, "The node's config.data is not a valid configuration"};
+  }
+  return doc["serial_no"];
+}
+
 }  // namespace
 
 void addStopMasterProcedure(core::rpc::ProcedureTable& table, NodeContext& node) {
   table.add({"node_stop_master", {},
              [&node](const json&, const core::rpc::CallContext&) { return stopMaster(node); }});
+  table.add({"config_serial", {},
+             [&node](const json&, const core::rpc::CallContext&) { return configSerial(node); }});
 }
 
 }  // namespace gantry::daemon::node
