@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cluster/file_digest.h"
+#include "core/cluster/tcp_ping.h"
 #include "core/rpc/node_files.h"
 #include "core/version.h"
 #include "daemon/node/node_context.h"
-#include "daemon/node/tcp_probe.h"
 
 namespace gantry::daemon::node {
 namespace {
@@ -69,9 +69,9 @@ json netTest(const NodeContext& node, const json& request) {
     const std::string primary = n[1].get<std::string>();
     const std::string secondary = n[2].get<std::string>();
     const auto port = static_cast<std::uint16_t>(n[3].get<int>());
-    const bool primaryOk = tcpPing(myPrimary, primary, port, kTcpPingTimeout);
+    const bool primaryOk = core::cluster::tcpPing(myPrimary, primary, port, kTcpPingTimeout);
     const bool secondaryOk = secondary == primary || mySecondary == myPrimary ||
-                             tcpPing(mySecondary, secondary, port, kTcpPingTimeout);
+                             core::cluster::tcpPing(mySecondary, secondary, port, kTcpPingTimeout);
     if (!primaryOk && !secondaryOk) {
       failures[name] = "failure using the primary and secondary interface(s)";
     } else if (!primaryOk) {

@@ -4,12 +4,15 @@
 // test), under Ganeti's step headers; then the cluster-verify post hooks.
 // Its result is false when an ERROR was reported or a hook failed.
 #include <algorithm>
+#include <cctype>
 
 #include "core/cluster/file_digest.h"
 #include "core/cluster/json_access.h"
 #include "core/cluster/ssconf.h"
+#include "core/cluster/tcp_ping.h"
 #include "core/config/store.h"
 #include "core/query/engine.h"
+#include "core/rpc/node_files.h"
 #include "core/rpc/protocol.h"
 #include "core/version.h"
 #include "daemon/master/cluster/config_helpers.h"
@@ -25,6 +28,9 @@ using nlohmann::json;
 
 // node_verify pings every peer twice; generous for large groups.
 constexpr std::chrono::seconds kNodeVerifyTimeout{60};
+// A node daemon that does not even accept a TCP connection is not waited
+// for (the RPC layer would only notice at its timeout).
+constexpr std::chrono::milliseconds kReachableTimeout{2000};
 constexpr const char* kConfigFile = "config.data";
 
 struct GroupNode {
@@ -117,8 +123,7 @@ class LuClusterVerifyGroup : public LogicalUnit {
     feedback.message("* Gathering information about nodes (" + count + " nodes)");
     verify::RpcWindow window;
     window.start = nowSeconds();
-    auto replies = callNodes(services, targets, "node_verify", {{"checks", checks}},
-                             kNodeVerifyTimeout);
+    auto replies = callReachable(targets, {{"checks", checks}});
     window.end = nowSeconds();
     if (outsideNodes_) feedback.message("* Gathering information about the master node");
     feedback.message("* Gathering disk information (" + count + " nodes)");
@@ -144,6 +149,13 @@ class LuClusterVerifyGroup : public LogicalUnit {
       reporter_->error("ENODEHOOKS", masterUuid_,
                        "Script " + hooksPath() + "-post.d/" + r.script + " failed, output:");
       std::string output = r.output;
+      // Ganeti's node strips the output before encoding it on one line.
+      while (!output.empty() && std::isspace(static_cast<unsigned char>(output.back()))) {
+        output.pop_back();
+      }
+      while (!output.empty() && std::isspace(static_cast<unsigned char>(output.front()))) {
+        output.erase(output.begin());
+      }
       std::string::size_type pos = 0;
       while ((pos = output.find('\n', pos)) != std::string::npos) output.replace(pos, 1, "\\n");
       feedback.message("      " + output);
@@ -153,6 +165,29 @@ class LuClusterVerifyGroup : public LogicalUnit {
   }
 
  private:
+  std::vector<core::rpc::NodeReply> callReachable(
+      const std::vector<core::rpc::NodeTarget>& targets, const json& args) {
+    std::vector<core::rpc::NodeReply> replies(targets.size());
+    std::vector<core::rpc::NodeTarget> callable;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const auto& t = targets[i];
+      if (!t.offline && !t.serverKey.empty() &&
+          !core::cluster::tcpPing("", t.address, t.port, kReachableTimeout)) {
+        replies[i].node = t.name;
+        replies[i].code = sdk::ErrorCode::kEnvironment;
+        replies[i].msg = "Error while contacting node " + t.name + ": cannot connect to " +
+                         t.address + " port " + std::to_string(t.port);
+        continue;
+      }
+      callable.push_back(t);
+      index.push_back(i);
+    }
+    auto got = callNodes(services, callable, "node_verify", args, kNodeVerifyTimeout);
+    for (std::size_t i = 0; i < got.size(); ++i) replies[index[i]] = std::move(got[i]);
+    return replies;
+  }
+
   bool skipped(const std::string& check) const {
     if (!op.has("skip_checks")) return false;
     const auto& list = op.get("skip_checks");
@@ -163,12 +198,18 @@ class LuClusterVerifyGroup : public LogicalUnit {
     return node.uuid == masterUuid_ || node.object.value("master_candidate", false);
   }
 
-  // What the master keeps in step: every ssconf file on all nodes,
-  // config.data on master candidates.
+  // What the master keeps in step: config.data on master candidates; on
+  // all nodes every ssconf file and those of the cluster's secrets and
+  // keys the master has (Ganeti's ComputeAncillaryFiles).
   std::vector<verify::ReplicatedFile> replicatedFiles() const {
     std::vector<verify::ReplicatedFile> files;
     const auto dataDir = services.paths.dataDir;
     files.push_back({kConfigFile, (dataDir / kConfigFile).string(), true});
+    for (const auto& name : core::rpc::uploadableFileNames()) {
+      std::error_code ec;
+      if (name == kConfigFile || !std::filesystem::is_regular_file(dataDir / name, ec)) continue;
+      files.push_back({name, (dataDir / name).string(), false});
+    }
     for (const auto& [key, value] : core::cluster::computeSsconf(doc_)) {
       (void)value;
       const std::string name = "ssconf_" + key;

@@ -1,4 +1,4 @@
-#include "daemon/node/tcp_probe.h"
+#include "core/cluster/tcp_ping.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace gantry::daemon::node {
+namespace gantry::core::cluster {
 namespace {
 
 // Fills `out` from an address literal; false if it is none.
@@ -81,4 +81,4 @@ bool tcpPing(const std::string& source, const std::string& address, std::uint16_
   return error == 0;
 }
 
-}  // namespace gantry::daemon::node
+}  // namespace gantry::core::cluster
