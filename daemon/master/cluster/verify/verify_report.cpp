@@ -53,7 +53,7 @@ std::string errorCodeObjectType(const std::string& code) {
   return it == kTypes.end() ? std::string() : it->second;
 }
 
-Reporter::Reporter(const core::opcodes::Opcode& op, Feedback& feedback) : feedback_(feedback) {
+Reporter::Reporter(const core::opcodes::Opcode& op, Sink sink) : sink_(std::move(sink)) {
   if (op.has("error_codes")) errorCodes_ = op.get("error_codes").get<bool>();
   if (op.has("ignore_errors")) {
     for (const auto& code : op.get("ignore_errors")) ignored_.insert(code.get<std::string>());
@@ -72,7 +72,7 @@ void Reporter::error(const std::string& code, const std::string& object,
   } else {
     line = "  - " + severity + ": " + type + " " + object + ": " + message;
   }
-  feedback_.message(line);
+  sink_(line);
   if (!warning) ok_ = false;
 }
 

@@ -4,6 +4,7 @@
 // demoted to WARNING. Any ERROR makes the opcode's result false.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 
@@ -17,8 +18,12 @@ std::string errorCodeObjectType(const std::string& code);
 
 class Reporter {
  public:
-  /// Reads error_codes and ignore_errors from the opcode.
-  Reporter(const core::opcodes::Opcode& op, Feedback& feedback);
+  using Sink = std::function<void(const std::string&)>;
+  /// Reads error_codes and ignore_errors from the opcode; lines go to
+  /// `sink` (a job's feedback).
+  Reporter(const core::opcodes::Opcode& op, Sink sink);
+  Reporter(const core::opcodes::Opcode& op, Feedback& feedback)
+      : Reporter(op, [&feedback](const std::string& line) { feedback.message(line); }) {}
 
   /// An ERROR (or WARNING when `warning` or ignored). An empty `object`
   /// is a cluster-level item: nothing by default, "None" with error codes.
@@ -29,7 +34,7 @@ class Reporter {
   bool ok() const { return ok_; }
 
  private:
-  Feedback& feedback_;
+  Sink sink_;
   bool errorCodes_ = false;
   std::set<std::string> ignored_;
   bool ok_ = true;
