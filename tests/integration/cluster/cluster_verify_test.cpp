@@ -113,6 +113,25 @@ TEST_F(ClusterVerifyTest, CleanClusterPrintsGanetisStepsAndExitsZero) {
 
   auto job = cluster_.exec("node1", "gnt-job", {"info", ids[2].str()});
   EXPECT_NE(job.out.find("OP_CLUSTER_VERIFY_GROUP"), std::string::npos) << job.out;
+
+  // One group only: its job alone, the group as typed.
+  auto group = verify({"--node-group", "default"});
+  EXPECT_EQ(group.exitCode, 0) << group.out << group.err;
+  const auto groupLines = withoutTimestamps(group.out);
+  ASSERT_EQ(groupLines.size(), 2 + kGroupHeaders.size()) << group.out;
+  EXPECT_TRUE(std::regex_match(groupLines[0], std::regex(R"(Submitted jobs \d+)")));
+  EXPECT_EQ(groupLines[2], kGroupHeaders[0]);
+
+  auto unknown = verify({"--node-group", "nosuchgroup"});
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.err.find(" has failed: Failure: prerequisites not met for this "
+                             "operation:\nerror type: unknown_entity, error details:\n"
+                             "Node group 'nosuchgroup' not found"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_NE(unknown.out.find("1 job(s) failed while verifying the cluster.\n"),
+            std::string::npos)
+      << unknown.out;
 }
 
 TEST_F(ClusterVerifyTest, OldConfigOnCandidateAndChangedSsconfFile) {
