@@ -68,10 +68,19 @@ class LuClusterVerifyConfig : public LogicalUnit {
   static void verifyDanglingNodes(verify::Reporter& reporter, const json& doc) {
     const auto& groups = objectMember(doc, "nodegroups");
     std::vector<std::string> dangling;
+    const auto& instances = objectMember(doc, "instances");
     for (const auto& [uuid, node] : objectMember(doc, "nodes").items()) {
-      if (!groups.contains(node.value("group", ""))) {
-        dangling.push_back(node.value("name", uuid) + " ()");
+      if (groups.contains(node.value("group", ""))) continue;
+      std::vector<std::string> primaries;
+      for (const auto& [iuuid, instance] : instances.items()) {
+        if (instance.value("primary_node", "") == uuid) {
+          primaries.push_back(instance.value("name", iuuid));
+        }
       }
+      std::sort(primaries.begin(), primaries.end());
+      std::string list;
+      for (const auto& p : primaries) list += (list.empty() ? "" : ", ") + p;
+      dangling.push_back(node.value("name", uuid) + " (" + list + ")");
     }
     if (dangling.empty()) return;
     std::sort(dangling.begin(), dangling.end());
