@@ -13,6 +13,10 @@ int init(const Invocation& inv);
 int info(const Invocation& inv);
 int modify(const Invocation& inv);
 int destroy(const Invocation& inv);
+int verify(const Invocation& inv);
+
+/// gnt-cluster verify's options.
+std::vector<OptionSpec> verifyOptions();
 
 /// Options init and modify share (-H, -B, -N, --enabled-hypervisors, ...).
 std::vector<OptionSpec> parameterOptions();

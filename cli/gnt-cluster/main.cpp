@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
       {"modify", {}, "[opts...]", "Alters the parameters of the cluster", modifyOptions, 0, 0,
        cluster::modify},
       {"destroy", {}, "", "Destroy cluster", destroyOptions, 0, 0, cluster::destroy},
+      {"verify", {}, "[opts...]", "Does a check on the cluster configuration",
+       cluster::verifyOptions(), 0, 0, cluster::verify},
   };
   return runTool("gnt-cluster", argc, argv, commands);
 }
