@@ -18,6 +18,10 @@ int masterFailover(const Invocation& inv);
 
 /// Waits up to 30 s for a master daemon to answer on `socket`.
 bool waitForMaster(const std::filesystem::path& socket);
+int verify(const Invocation& inv);
+
+/// gnt-cluster verify's options.
+std::vector<OptionSpec> verifyOptions();
 
 /// Options init and modify share (-H, -B, -N, --enabled-hypervisors, ...).
 std::vector<OptionSpec> parameterOptions();

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
       {"destroy", {}, "", "Destroy cluster", destroyOptions, 0, 0, cluster::destroy},
       {"master-failover", {"masterfailover"}, "[--no-voting [--yes-do-it]]",
        "Makes the current node the master", failoverOptions, 0, 0, cluster::masterFailover},
+      {"verify", {}, "[opts...]", "Does a check on the cluster configuration",
+       cluster::verifyOptions(), 0, 0, cluster::verify},
   };
   return runTool("gnt-cluster", argc, argv, commands);
 }

@@ -365,6 +365,9 @@ sdk::Result<void> RpcServer::start() {
   Impl& s = *impl_;
   if (s.started) return Error{ErrorCode::kState, "RPC server already started"};
   if (auto valid = validateBindAddress(s.options.bindAddress); !valid) return valid;
+  for (const auto& extra : s.options.extraBindAddresses) {
+    if (auto valid = validateBindAddress(extra); !valid) return valid;
+  }
   if (!isValidCurveKeyText(s.options.serverKeys.secretKey)) {
     return Error{ErrorCode::kInvalid, "The node's CURVE secret key is malformed"};
   }
@@ -397,15 +400,20 @@ sdk::Result<void> RpcServer::start() {
     s.monitor = zmq::socket_t(s.context, zmq::socket_type::pair);
     s.monitor.set(zmq::sockopt::linger, 0);
     s.monitor.connect(kMonitorEndpoint);
+    std::string bound = s.endpoint;
     try {
       s.frontend.bind(s.endpoint);
+      for (const auto& extra : s.options.extraBindAddresses) {
+        bound = tcpEndpoint(extra, s.options.port);
+        s.frontend.bind(bound);
+      }
     } catch (const zmq::error_t& e) {
       s.zap.close();
       s.backend.close();
       s.monitor.close();
       s.frontend.close();
       return Error{ErrorCode::kEnvironment,
-                   "Cannot bind to " + s.endpoint + ": " + e.what()};
+                   "Cannot bind to " + bound + ": " + e.what()};
     }
   } catch (const zmq::error_t& e) {
     s.zap.close();

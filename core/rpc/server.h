@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/rpc/authorizer.h"
 #include "core/rpc/keys.h"
@@ -28,6 +29,9 @@ using LogFunction = std::function<void(sdk::LogLevel, std::string_view)>;
 struct ServerOptions {
   /// An IP address of this node; never a wildcard (validateBindAddress).
   std::string bindAddress;
+  /// More addresses of this node served on the same port (a node's
+  /// secondary address); same rules as bindAddress.
+  std::vector<std::string> extraBindAddresses;
   std::uint16_t port = kDefaultPort;
   CurveKeyPair serverKeys;
   /// Requests served at the same time; more wait in a queue.

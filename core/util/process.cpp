@@ -54,6 +54,11 @@ class Fd {
   ~Fd() { reset(); }
   int get() const { return fd_; }
   explicit operator bool() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   void reset() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -65,13 +70,21 @@ class Fd {
 
 // Keeps descriptors away from 0-2: posix_spawn's dup2(fd, fd) onto the same
 // number would leave O_CLOEXEC set and the child without that stream.
-int liftAboveStdio(int fd) {
-  if (fd < 0 || fd > 2) return fd;
-  const int lifted = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+int liftAbove(int fd, int highestTarget) {
+  if (fd < 0 || fd > highestTarget) return fd;
+  const int lifted = ::fcntl(fd, F_DUPFD_CLOEXEC, highestTarget + 1);
   const int err = errno;
   ::close(fd);
   errno = err;
   return lifted;
+}
+
+int liftAboveStdio(int fd) { return liftAbove(fd, 2); }
+
+// Opens a file for the child; kept above every descriptor number the child
+// gets, so that no dup2 lands on its own source.
+int openForChild(const std::filesystem::path& path, int flags, int highestTarget) {
+  return liftAbove(::open(path.c_str(), flags | O_CLOEXEC, 0600), highestTarget);
 }
 
 bool makePipe(Fd& readEnd, Fd& writeEnd) {
@@ -420,34 +433,70 @@ sdk::Result<ProcessResult> runProcess(const ProcessSpec& spec) {
     }
   }
 
+  const int highestTarget = spec.writeFds.empty() ? 2 : std::max(2, spec.writeFds.rbegin()->first);
   Streams streams;
-  Fd childIn, childOut, childErr, outputFile;
-  if (!makePipe(childIn, streams.in)) return cannotExecute(spec, errnoText(errno));
+  Fd childIn, childOut, childErr, outputFile, stdoutFile;
+  std::vector<std::pair<int, Fd>> extraFds;
+  if (spec.stdinFile) {
+    childIn = Fd(openForChild(*spec.stdinFile, O_RDONLY, highestTarget));
+    if (!childIn) {
+      return cannotExecute(spec, "cannot open input file '" + spec.stdinFile->string() +
+                                     "': " + errnoText(errno));
+    }
+  } else if (!makePipe(childIn, streams.in)) {
+    return cannotExecute(spec, errnoText(errno));
+  }
+  if (spec.stdoutFile) {
+    stdoutFile = Fd(openForChild(*spec.stdoutFile, O_WRONLY | O_CREAT | O_TRUNC, highestTarget));
+    if (!stdoutFile) {
+      return cannotExecute(spec, "cannot open output file '" + spec.stdoutFile->string() +
+                                     "': " + errnoText(errno));
+    }
+  }
+  for (const auto& [number, path] : spec.writeFds) {
+    if (number < 3) return cannotExecute(spec, "descriptor " + std::to_string(number) +
+                                                   " is not free for a file");
+    Fd fd(openForChild(path, O_WRONLY | O_CREAT | O_TRUNC, highestTarget));
+    if (!fd) {
+      return cannotExecute(spec, "cannot open file '" + path.string() + "' for descriptor " +
+                                     std::to_string(number) + ": " + errnoText(errno));
+    }
+    extraFds.emplace_back(number, std::move(fd));
+  }
   if (spec.outputFile) {
-    outputFile = Fd(liftAboveStdio(
-        ::open(spec.outputFile->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-               0640)));
+    outputFile = Fd(liftAbove(
+        ::open(spec.outputFile->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640),
+        highestTarget));
     if (!outputFile) {
       return cannotExecute(spec, "cannot open output file '" +
                                      spec.outputFile->string() +
                                      "': " + errnoText(errno));
     }
-  } else if (!makePipe(streams.out, childOut) || !makePipe(streams.err, childErr)) {
+  } else if (!makePipe(streams.err, childErr)) {
     return cannotExecute(spec, errnoText(errno));
+  }
+  if (!spec.stdoutFile && !spec.outputFile && !makePipe(streams.out, childOut)) {
+    return cannotExecute(spec, errnoText(errno));
+  }
+  for (Fd* fd : {&childIn, &childOut, &childErr}) {
+    if (*fd) *fd = Fd(liftAbove(fd->release(), highestTarget));
   }
 
   SpawnActions actions;
   ::posix_spawn_file_actions_adddup2(actions.get(), childIn.get(), 0);
-  const int outFd = outputFile ? outputFile.get() : childOut.get();
+  const int outFd = stdoutFile ? stdoutFile.get() : outputFile ? outputFile.get() : childOut.get();
   const int errFd = outputFile ? outputFile.get() : childErr.get();
   ::posix_spawn_file_actions_adddup2(actions.get(), outFd, 1);
   ::posix_spawn_file_actions_adddup2(actions.get(), errFd, 2);
+  for (const auto& [number, fd] : extraFds) {
+    ::posix_spawn_file_actions_adddup2(actions.get(), fd.get(), number);
+  }
   if (spec.cwd) {
     ::posix_spawn_file_actions_addchdir_np(actions.get(), spec.cwd->c_str());
   }
   // Whatever else the daemon has open, including descriptors another
   // library opened without O_CLOEXEC, stays out of the child.
-  ::posix_spawn_file_actions_addclosefrom_np(actions.get(), 3);
+  ::posix_spawn_file_actions_addclosefrom_np(actions.get(), highestTarget + 1);
 
   SpawnAttr attr;
   sigset_t empty;
@@ -484,6 +533,8 @@ sdk::Result<ProcessResult> runProcess(const ProcessSpec& spec) {
   childOut.reset();
   childErr.reset();
   outputFile.reset();
+  stdoutFile.reset();
+  extraFds.clear();
 
   for (Fd* fd : {&streams.in, &streams.out, &streams.err}) {
     if (*fd) setNonBlocking(fd->get());
@@ -511,6 +562,9 @@ sdk::Result<sdk::ProcessResult> runProcess(const sdk::ProcessRequest& request) {
   spec.stdinData = request.stdinData;
   if (request.timeout.count() > 0) spec.timeout = request.timeout;
   spec.outputFile = request.outputFile;
+  spec.stdinFile = request.stdinFile;
+  spec.stdoutFile = request.stdoutFile;
+  spec.writeFds = request.writeFds;
 
   auto result = runProcess(spec);
   if (result && result->timedOut) {

@@ -39,6 +39,14 @@ struct ProcessSpec {
   /// Append stdout and stderr to this file (created 0640) instead of
   /// capturing them.
   std::optional<std::filesystem::path> outputFile;
+  /// The command reads this file as its stdin (stdinData is then unused).
+  std::optional<std::filesystem::path> stdinFile;
+  /// The command's stdout goes to this file (created 0600 or truncated);
+  /// stderr still goes to outputFile, or is captured.
+  std::optional<std::filesystem::path> stdoutFile;
+  /// More descriptors for the command: number (3 and up) -> a file created
+  /// (0600) or truncated for it to write, as Ganeti's EXP_SIZE_FD=3.
+  std::map<int, std::filesystem::path> writeFds;
 };
 
 using ProcessResult = sdk::ProcessResult;

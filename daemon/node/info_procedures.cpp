@@ -121,8 +121,8 @@ sdk::Result<json> testDelay(const json& args, const CallContext& context) {
 }  // namespace
 
 void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
-  table.add({"version", {}, [](const json&, const CallContext&) -> sdk::Result<json> {
-               return json{{"protocol", core::rpc::kProtocolVersion},
+  table.add({"version", {}, [&node](const json&, const CallContext&) -> sdk::Result<json> {
+               return json{{"protocol", node.protocolVersion},
                            {"version", core::version()}};
              }});
   table.add({"node_info",
@@ -149,6 +149,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addJoinProcedure(table, node);
   addDemoteProcedure(table, node);
   addStopMasterProcedure(table, node);
+  addVerifyProcedure(table, node);
 }
 
 }  // namespace gantry::daemon::node

@@ -137,6 +137,15 @@ int serve(const Options& options, const gantry::sdk::HostPaths& paths,
   node.logger = log;
   node.nodeKeys = *keys;
   node.nodeFingerprint = *fingerprint;
+  node.primaryAddress = options.bindAddress;
+  // For testing cluster verify against a node of another version.
+  if (auto v = options.settings.find("test.protocol_version"); v != options.settings.end()) {
+    try {
+      node.protocolVersion = std::stoi(v->second);
+    } catch (const std::exception&) {
+      return fail(log, "Invalid test.protocol_version '" + v->second + "'");
+    }
+  }
   rpc::ProcedureTable procedures;
   gantry::daemon::node::addNodeProcedures(procedures, node);
 
@@ -146,6 +155,7 @@ int serve(const Options& options, const gantry::sdk::HostPaths& paths,
 
   rpc::ServerOptions serverOptions;
   serverOptions.bindAddress = options.bindAddress;
+  serverOptions.extraBindAddresses = options.extraBindAddresses;
   if (options.port != 0) serverOptions.port = options.port;
   serverOptions.serverKeys = *keys;
   serverOptions.workers = options.workers;

@@ -7,6 +7,7 @@
 #include "core/plugins/registry.h"
 #include "core/rpc/authorizer.h"
 #include "core/rpc/keys.h"
+#include "core/rpc/protocol.h"
 #include "core/rpc/procedures.h"
 #include "core/util/log.h"
 #include "gantry/sdk/host.h"
@@ -20,6 +21,10 @@ struct NodeContext {
   core::util::Logger* logger = nullptr;
   core::rpc::CurveKeyPair nodeKeys;
   std::string nodeFingerprint;
+  /// The address the daemon serves on first (its primary).
+  std::string primaryAddress;
+  /// What version and node_verify report (another one only in tests).
+  int protocolVersion = core::rpc::kProtocolVersion;
 };
 
 /// Every procedure gantry-noded serves (see the add* functions).
@@ -36,5 +41,7 @@ void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 void addStopMasterProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// join.
 void addJoinProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
+/// node_verify.
+void addVerifyProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 
 }  // namespace gantry::daemon::node

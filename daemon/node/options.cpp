@@ -29,7 +29,7 @@ std::optional<std::uint64_t> parseCount(std::string_view text,
 }  // namespace
 
 const char* usageText() {
-  return "Usage: gantry-noded --bind ADDR [--port N] [--root DIR]\n"
+  return "Usage: gantry-noded --bind ADDR [--bind ADDR2] [--port N] [--root DIR]\n"
          "                    [--fake-memory SIZE] [--fake-cpus N]\n"
          "                    [--fake-node-memory SIZE] [--setting KEY=VALUE]...\n"
          "                    [--plugin-path DIR]... [--pidfile FILE]\n"
@@ -64,7 +64,11 @@ sdk::Result<Options> parseOptions(int argc, char** argv) {
     } else if (arg == "--bind") {
       auto v = value();
       if (!v) return std::move(v).error();
-      options.bindAddress = *v;
+      if (options.bindAddress.empty()) {
+        options.bindAddress = *v;
+      } else {
+        options.extraBindAddresses.push_back(*v);
+      }
     } else if (arg == "--port") {
       auto v = value();
       if (!v) return std::move(v).error();

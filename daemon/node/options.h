@@ -25,6 +25,8 @@ struct Options {
   Action action = Action::kServe;
   std::filesystem::path root = "/";  // --root, else $GANTRY_ROOT, else "/"
   std::string bindAddress;           // --bind (required to serve)
+  /// A second --bind and more: further addresses served (the secondary).
+  std::vector<std::string> extraBindAddresses;
   std::uint16_t port = 0;            // --port; 0: the default
   /// Plugin settings: --fake-memory etc. and --setting KEY=VALUE.
   std::map<std::string, std::string> settings;

@@ -16,6 +16,7 @@
 #include "core/jobs/op_runner.h"
 #include "core/locking/levels.h"
 #include "core/opcodes/opcode.h"
+#include "daemon/master/lu/hooks_runner.h"
 #include "daemon/master/master_services.h"
 #include "gantry/sdk/result.h"
 
@@ -94,6 +95,12 @@ class LogicalUnit {
   virtual std::map<std::string, std::string> hooksEnv() const { return {}; }
   /// Does the work; the result becomes the opcode's result.
   virtual nlohmann::json exec() = 0;
+  /// Ganeti's HooksCallBack: sees the post hooks' results after exec and
+  /// returns the opcode's result (cluster verify turns failures into false).
+  virtual nlohmann::json postHooksCallBack(const std::vector<HookResult>&,
+                                           nlohmann::json result) {
+    return result;
+  }
   /// A running opcode that can stop early (an interruptible delay).
   virtual bool cancellableWhileRunning() const { return false; }
 

@@ -82,16 +82,18 @@ std::optional<OpResult> runPreHooks(const MasterServices& services, HooksEnvInpu
 }
 
 // A failed post hook cannot undo the change: Ganeti warns and goes on.
-void runPostHooks(const MasterServices& services, HooksEnvInput& input,
-                  core::jobs::OpContext& ctx) {
+std::vector<HookResult> runPostHooks(const MasterServices& services, HooksEnvInput& input,
+                                     core::jobs::OpContext& ctx) {
   input.phase = "post";
   HooksRequest request{services.hooksDir(), input.hooksPath, input.phase,
                        hooksEnvironment(input), kHookTimeout};
-  for (const auto& r : runHooks(request)) {
+  auto results = runHooks(request);
+  for (const auto& r : results) {
     if (r.status != HookResult::Status::kFailed) continue;
     Feedback(ctx).warning("On " + input.master + " script " + r.script + " failed, output: " +
                           (r.output.empty() ? "(no output)" : r.output));
   }
+  return results;
 }
 
 }  // namespace
@@ -196,7 +198,8 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
 
     if (hooks) {
       hooksInput.postEnv = lu->hooksEnv();
-      runPostHooks(services_, hooksInput, ctx);
+      result = lu->postHooksCallBack(runPostHooks(services_, hooksInput, ctx),
+                                     std::move(result));
     }
     if (!lu->jobsToSubmit.empty()) {
       // Ganeti's ResultWithJobs: submitted once the opcode succeeded, their

@@ -21,11 +21,6 @@ constexpr const char* kSettingSearchPath = "os.search_path";
 constexpr const char* kSettingTimeout = "os.script_timeout";
 // Ganeti runs OS scripts without a timeout; a day stands in for "never".
 constexpr std::chrono::seconds kDefaultTimeout = std::chrono::hours(24);
-constexpr const char* kShell = "/bin/sh";
-// Redirections only: $1 OS dir, $2 script, $3 stream file, $4 size file
-// (EXP_SIZE_FD=3). No data is ever part of this text.
-constexpr const char* kImportWrapper = "cd \"$1\" || exit 1; exec \"$2\" <\"$3\" 3>\"$4\"";
-constexpr const char* kExportWrapper = "cd \"$1\" || exit 1; exec \"$2\" >\"$3\" 3>\"$4\"";
 
 std::vector<std::string> splitComma(const std::string& text) {
   std::vector<std::string> out;
@@ -169,7 +164,8 @@ sdk::Result<void> ScriptsOsProvider::validate(std::string_view osName,
 sdk::Result<void> ScriptsOsProvider::runLogged(const std::string& what,
                                                std::vector<std::string> argv, Environment env,
                                                bool inheritEnv, const fs::path& cwd,
-                                               const fs::path& logFile, std::string* output) {
+                                               const fs::path& logFile, std::string* output,
+                                               const StreamFiles& streams) {
   std::error_code ec;
   fs::create_directories(logFile.parent_path(), ec);
   if (ec) {
@@ -188,6 +184,9 @@ sdk::Result<void> ScriptsOsProvider::runLogged(const std::string& what,
   run.cwd = cwd;
   run.timeout = timeout_;
   run.outputFile = logFile;
+  run.stdinFile = streams.stdinFile;
+  run.stdoutFile = streams.stdoutFile;
+  run.writeFds = streams.writeFds;
   host_->log(sdk::LogLevel::kDebug, "Running OS " + what + " script, output in '" +
                                         logFile.string() + "'");
   auto result = host_->runProcess(run);
@@ -305,12 +304,12 @@ sdk::Result<void> ScriptsOsProvider::transferDisk(const sdk::OsRequest& request,
                              "-" + std::to_string(counter++));
   std::error_code ec;
   fs::create_directories(sizeFile.parent_path(), ec);
-  auto done = runLogged(what,
-                        {kShell, "-c", import ? kImportWrapper : kExportWrapper,
-                         "gantry-os-" + what, os->definition.path.string(),
-                         os->scripts.at(import ? kScriptImport : kScriptExport).string(),
-                         request.streamFile.string(), sizeFile.string()},
-                        std::move(env), true, os->definition.path, *logFile, request.output);
+  StreamFiles streams;
+  (import ? streams.stdinFile : streams.stdoutFile) = request.streamFile;
+  streams.writeFds[3] = sizeFile;
+  auto done = runLogged(what, {os->scripts.at(import ? kScriptImport : kScriptExport).string()},
+                        std::move(env), true, os->definition.path, *logFile, request.output,
+                        streams);
   const std::string announced = pythonStrip(readFrom(sizeFile, 0));
   fs::remove(sizeFile, ec);
   if (!announced.empty()) {

@@ -19,6 +19,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,11 +55,18 @@ class ScriptsOsProvider final : public sdk::OsProvider {
   /// Runs one script with its output appended to `logFile`; the error
   /// names the script ("OS create script failed (...)") and quotes the
   /// output's last lines.
+  /// Import reads its stream on stdin, export writes it on stdout; both
+  /// may announce the size on descriptor 3.
+  struct StreamFiles {
+    std::optional<std::filesystem::path> stdinFile;
+    std::optional<std::filesystem::path> stdoutFile;
+    std::map<int, std::filesystem::path> writeFds;
+  };
   sdk::Result<void> runLogged(const std::string& what, std::vector<std::string> argv,
                               Environment env, bool inheritEnv,
                               const std::filesystem::path& cwd,
                               const std::filesystem::path& logFile,
-                              std::string* output);
+                              std::string* output, const StreamFiles& streams = {});
   sdk::Result<void> transferDisk(const sdk::OsRequest& request, bool import);
 
   sdk::Host* host_;

@@ -69,8 +69,11 @@ sdk::ProcessResult VirtualCluster::stopNode(const std::string& node) const {
   return runVcluster({"stop", dir_.string(), node});
 }
 
-sdk::ProcessResult VirtualCluster::startNode(const std::string& node) const {
-  return runVcluster({"start", dir_.string(), node});
+sdk::ProcessResult VirtualCluster::startNode(const std::string& node,
+                                             const std::vector<std::string>& options) const {
+  std::vector<std::string> args = {"start", dir_.string(), node};
+  args.insert(args.end(), options.begin(), options.end());
+  return runVcluster(args);
 }
 
 fs::path VirtualCluster::dataDir(const std::string& node) const {

@@ -30,7 +30,9 @@ class VirtualCluster {
                           const std::vector<std::string>& args) const;
   /// Stops / starts one node daemon through the script.
   sdk::ProcessResult stopNode(const std::string& node) const;
-  sdk::ProcessResult startNode(const std::string& node) const;
+  /// `options`: vcluster's start options (--primary-only, --setting K=V).
+  sdk::ProcessResult startNode(const std::string& node,
+                               const std::vector<std::string>& options = {}) const;
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path root(const std::string& node) const { return dir_ / node; }

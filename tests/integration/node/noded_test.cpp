@@ -314,6 +314,45 @@ TEST_F(NodedTest, UploadFileWritesOnlyWhitelistedFiles) {
   EXPECT_FALSE(fs::exists(node.dataDir() / "known_hosts"));
 }
 
+TEST_F(NodedTest, NodeVerifyChecksumsTestsPeersAndReportsItsVersion) {
+  NodeDaemon& node = startReadyNode(
+      1, {"--bind", "127.0.2.1", "--setting", "test.protocol_version=7"});
+  auto rpc = client();
+  ASSERT_TRUE(rpc.call(node.target(), "write_ssconf_files",
+                       json{{"values", {{"master_node", "node1"}}}})
+                  .ok);
+  const auto port = node.target().port;
+  const json checks = {
+      {"filelist", {"ssconf_master_node", "ssconf_nosuch", "../../etc/passwd", "/etc/passwd"}},
+      {"node-net-test",
+       {{"nodes", {{"node1", "127.0.1.1", "127.0.2.1", port},
+                   {"node9", "127.0.1.9", "127.0.2.9", port}}}}},
+      {"version", nullptr},
+      {"time", nullptr}};
+  NodeReply reply = rpc.call(node.target(), "node_verify", json{{"checks", checks}});
+  ASSERT_TRUE(reply.ok) << reply.msg;
+  // Only whitelisted files of the data dir, by their SHA-1 ("node1\n").
+  EXPECT_EQ(reply.result["filelist"],
+            (json{{"ssconf_master_node", "d9e9a8ca6efc77fd57e0e885fd28524613fd282b"}}))
+      << reply.result.dump();
+  // Served on both addresses itself; nothing listens for node9.
+  EXPECT_EQ(reply.result["node-net-test"],
+            (json{{"node9", "failure using the primary and secondary interface(s)"}}));
+  EXPECT_EQ(reply.result["version"][0], 7);
+  EXPECT_EQ(reply.result["time"].size(), 2u);
+  NodeReply version = rpc.call(node.target(), "version");
+  ASSERT_TRUE(version.ok);
+  EXPECT_EQ(version.result["protocol"], 7);
+
+  // A node that is not in the list cannot test from its own addresses.
+  NodeReply alone = rpc.call(
+      node.target(), "node_verify",
+      json{{"checks", {{"node-net-test", {{"nodes", {{"node9", "127.0.1.9", "127.0.2.9", port}}}}}}}});
+  ASSERT_TRUE(alone.ok) << alone.msg;
+  EXPECT_EQ(alone.result["node-net-test"],
+            (json{{"127.0.1.1", "Can't find my own primary/secondary IP in the node list"}}));
+}
+
 TEST_F(NodedTest, SsconfFilesAndMasterName) {
   NodeDaemon& node = startReadyNode(1);
   auto rpc = client();

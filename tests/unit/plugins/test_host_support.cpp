@@ -124,14 +124,30 @@ sdk::Result<sdk::ProcessResult> TestHost::runProcess(const sdk::ProcessRequest& 
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  if (request.stdinFile) {
+    posix_spawn_file_actions_addopen(&actions, 0, request.stdinFile->c_str(), O_RDONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  }
   if (request.outputFile) {
-    posix_spawn_file_actions_addopen(&actions, 1, request.outputFile->c_str(),
+    posix_spawn_file_actions_addopen(&actions, 2, request.outputFile->c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  }
+  if (request.stdoutFile) {
+    posix_spawn_file_actions_addopen(&actions, 1, request.stdoutFile->c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  } else if (request.outputFile) {
+    posix_spawn_file_actions_adddup2(&actions, 2, 1);
   } else {
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  }
+  // After 0-2 are in place: a pipe end numbered like one of these has been
+  // copied already.
+  for (const auto& [number, path] : request.writeFds) {
+    posix_spawn_file_actions_addopen(&actions, number, path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
   }
   if (request.cwd) posix_spawn_file_actions_addchdir_np(&actions, request.cwd->c_str());
   pid_t pid = -1;

@@ -40,7 +40,8 @@ class TestHost final : public sdk::Host {
 
   void log(sdk::LogLevel level, std::string_view message) override;
   const sdk::HostPaths& paths() const override { return paths_; }
-  /// posix_spawn with pipes: argv, env, cwd, stdin, timeout, outputFile.
+  /// posix_spawn with pipes: argv, env, cwd, stdin, timeout, outputFile,
+  /// stdinFile, stdoutFile, writeFds.
   sdk::Result<sdk::ProcessResult> runProcess(
       const sdk::ProcessRequest& request) override;
   std::optional<std::string> setting(std::string_view key) const override;

@@ -39,6 +39,10 @@ struct ProcessRequest {
   std::string stdinData;                    // fed to stdin, then closed
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
   std::optional<std::filesystem::path> outputFile;  // append stdout+stderr
+  // Added in ABI 2.0: files in place of pipes, for streaming scripts.
+  std::optional<std::filesystem::path> stdinFile;   // stdin read from it
+  std::optional<std::filesystem::path> stdoutFile;  // stdout written to it
+  std::map<int, std::filesystem::path> writeFds;    // fd (>= 3) -> file written
 };
 
 struct ProcessResult {

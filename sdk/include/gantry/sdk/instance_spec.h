@@ -24,7 +24,7 @@ struct NicSpec {
   std::string vlan;      // "" or ".100", ":100", ...
   std::string network;   // network uuid or empty
   // The network the NIC is on (Ganeti's netinfo), empty when `network` is.
-  // Appended in ABI 1.1 (OS scripts' NIC_<i>_NETWORK_* variables).
+  // Added in ABI 2.0 (OS scripts' NIC_<i>_NETWORK_* variables).
   std::string networkName;
   std::vector<std::string> networkTags;
   std::string networkSubnet;     // "10.0.0.0/24"
@@ -44,7 +44,7 @@ struct AttachedDisk {
   std::string uri;                   // userspace access, may be empty
   bool readOnly = false;
   std::int64_t sizeMiB = 0;
-  // Appended in ABI 1.1: the disk's template ("plain", "file", ...) and
+  // Added in ABI 2.0: the disk's template ("plain", "file", ...) and
   // Ganeti's logical_id as text (file-based disks: [driver, path]), for OS
   // scripts' DISK_<i>_BACKEND_TYPE.
   std::string devType;
@@ -66,7 +66,7 @@ struct InstanceSpec {
   std::int64_t startupMemoryMiB = 0;
   std::int64_t vcpus = 1;
   std::int64_t networkPort = 0;  // VNC/spice port reserved by the master
-  // Appended in ABI 1.1 (OS scripts' INSTANCE_* variables).
+  // Added in ABI 2.0 (OS scripts' INSTANCE_* variables).
   std::string primaryNodeUuid;              // empty: primaryNode is used
   std::vector<std::string> secondaryNodes;  // node UUIDs
   double ctime = 0;                         // seconds since the epoch

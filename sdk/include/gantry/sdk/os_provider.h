@@ -29,7 +29,7 @@ struct OsDefinition {
   bool trusted = true;
   /// Later entries of the search path with the same name (shadowed).
   std::vector<std::filesystem::path> hiddenPaths;
-  /// Appended in ABI 1.1: for each of hiddenPaths, why that copy is invalid,
+  /// Added in ABI 2.0: for each of hiddenPaths, why that copy is invalid,
   /// or empty when it is valid (`gnt-os diagnose` shows both).
   std::vector<std::string> hiddenDiagnoses;
 };
@@ -47,7 +47,7 @@ struct OsRequest {
   std::string oldName;                  // rename, import: the former name
   int diskIndex = 0;                    // import/export: which disk
   std::filesystem::path streamFile;     // import: read from; export: write to
-  // Appended in ABI 1.1.
+  // Added in ABI 2.0.
   /// Export: the device to read when it is not the instance's disk itself
   /// (a snapshot); empty: the disk's devicePath. Likewise its URI.
   std::filesystem::path exportDevice;

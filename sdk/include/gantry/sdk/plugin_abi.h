@@ -12,9 +12,9 @@
 
 /// Bump when a field, a vtable slot or a type that crosses the edge changes:
 /// the core refuses plugins built for another major.
-#define GANTRY_SDK_ABI_MAJOR 1
+#define GANTRY_SDK_ABI_MAJOR 2
 /// Bump when something is only appended; an older core ignores it.
-#define GANTRY_SDK_ABI_MINOR 1
+#define GANTRY_SDK_ABI_MINOR 0
 
 namespace gantry::sdk {
 class Host;

@@ -304,4 +304,35 @@ TEST_F(ServerTest, CallManyKeepsTheOrderAndOneTimeout) {
   EXPECT_EQ(mismatched[0].code, ErrorCode::kInvalid);
 }
 
+TEST_F(ServerTest, ServesOnEveryBindAddress) {
+  authorizer_.setClusterKey(clusterKeys_.publicKey);
+  ServerOptions options;
+  options.bindAddress = "127.0.0.1";
+  options.extraBindAddresses = {"127.0.0.2"};
+  options.port = testPort(9);
+  options.serverKeys = serverKeys_;
+  RpcServer server(options, table_, authorizer_);
+  auto started = server.start();
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  RpcClient client({clusterKeys_, 5s});
+  for (const char* address : {"127.0.0.1", "127.0.0.2"}) {
+    NodeTarget node{"node1", address, testPort(9), serverKeys_.publicKey, false};
+    NodeReply reply = client.call(node, "echo", json{{"text", address}});
+    ASSERT_TRUE(reply.ok) << address << ": " << reply.msg;
+    EXPECT_EQ(reply.result, address);
+  }
+}
+
+TEST_F(ServerTest, RefusesAWildcardAmongTheExtraAddresses) {
+  ServerOptions options;
+  options.bindAddress = "127.0.0.1";
+  options.extraBindAddresses = {"0.0.0.0"};
+  options.port = testPort(9);
+  options.serverKeys = serverKeys_;
+  RpcServer server(options, table_, authorizer_);
+  auto started = server.start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().code, ErrorCode::kInvalid);
+}
+
 }  // namespace

@@ -511,3 +511,40 @@ TEST(ProcessSdk, TimeoutIsAnError) {
             "Command 'sh -c 'echo partial; exec sleep 30'' failed (timed out after "
             "200ms), last lines of output:\npartial");
 }
+
+TEST(Process, FilesInPlaceOfPipes) {
+  TempDir temp;
+  const fs::path dir = temp.path();
+  std::ofstream(dir / "in") << "stream in\n";
+  std::ofstream(dir / "stdout") << "old content that must go away\n";
+
+  // stdin from a file, stdout to a file, stderr to the log, fd 3 to a file;
+  // nothing else of the caller's leaks in (fd 4 is closed).
+  ProcessSpec spec = shell(
+      "cat; echo to-stderr >&2; echo 42 >&3; if [ -e /proc/self/fd/4 ]; then echo leak; fi");
+  spec.stdinFile = dir / "in";
+  spec.stdoutFile = dir / "stdout";
+  spec.outputFile = dir / "log";
+  spec.writeFds[3] = dir / "size";
+  auto r = run(spec);
+  EXPECT_TRUE(r.succeeded()) << r.err;
+  EXPECT_EQ(readFile(dir / "stdout"), "stream in\n");
+  EXPECT_EQ(readFile(dir / "log"), "to-stderr\n");
+  EXPECT_EQ(readFile(dir / "size"), "42\n");
+  EXPECT_EQ(fs::status(dir / "size").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  // Without outputFile, stderr is still captured.
+  ProcessSpec captured = shell("cat >&2");
+  captured.stdinFile = dir / "in";
+  captured.stdoutFile = dir / "stdout";
+  auto c = run(captured);
+  EXPECT_EQ(c.err, "stream in\n");
+
+  ProcessSpec missing = cmd({"true"});
+  missing.stdinFile = dir / "nosuch";
+  auto m = util::runProcess(missing);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("cannot open input file"), std::string::npos)
+      << m.error().message;
+}

@@ -502,7 +502,9 @@ TEST_F(ScriptsOsProviderTest, TransferErrors) {
   r.streamFile = host_.root() / "no-such-stream";
   auto missing = os_->importDisk(r);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message.rfind("OS import script failed (", 0), 0u);
+  // The stream is opened for the script: a missing one means it never ran.
+  EXPECT_EQ(missing.error().message.rfind("OS import script could not be run: ", 0), 0u)
+      << missing.error().message;
   writeScript(dir / "export", "#!/bin/sh\necho broken pipe here >&2\nexit 4\n");
   r.streamFile = host_.root() / "dump";
   auto failed = os_->exportDisk(r);
