@@ -179,7 +179,9 @@ int main(int argc, char** argv) {
 
   std::vector<Daemon> daemons;
   for (int n = 1; n <= 3; ++n) {
-    daemons.push_back(startDaemon(scratch / ("n" + std::to_string(n)), n,
+    std::string dirName = "n";  // appended, not "n" + string: GCC 12 -Wrestrict false alarm
+    dirName += std::to_string(n);
+    daemons.push_back(startDaemon(scratch / dirName, n,
                                   static_cast<std::uint16_t>(base + n), cluster));
   }
   std::vector<rpc::NodeTarget> targets;
