@@ -383,8 +383,7 @@ QueueAnswer JobQueue::cancel(JobId id, bool kill) {
   } else if (status == OpStatus::kRunning) {
     e->cancel_requested = true;
     e->kill_requested = kill;
-    touch(*e);
-    e->changed.notify_all();  // an interruptible wait inside the opcode
+    touch(*e);  // also wakes an interruptible wait inside the opcode
     wait = e->stopRequested();
   }
   if (!wait) return {false, "Job no longer waiting, can't cancel (informed it anyway)"};
