@@ -292,7 +292,7 @@ void ConfigStore::replayJournal() {
 
 void ConfigStore::rotateJournalLocked() {
   JournalBase base{serial_, mtime_};
-  active_ = JournalWriter::create(segmentPath(dir_, base.serial), base);
+  active_ = createJournalSegment(segmentPath(dir_, base.serial), base);
   active_base_ = base;
   segment_bytes_[base.serial] = active_->size();
 }

@@ -91,6 +91,9 @@ JobQueue::JobQueue(JobQueueOptions options)
   }
   lock_ = std::make_unique<QueueLock>(dir_.lockFile());
 
+  // Changes the journal made durable but a crash kept from the files.
+  replayQueueJournal(dir_, options_.log);
+
   // Left-overs of interrupted writes are never jobs: drop them.
   std::vector<std::string> leftover_prefixes;
   for (const auto& p : {dir_.serialFile(), dir_.versionFile(), dir_.drainFile()}) {
@@ -153,7 +156,7 @@ JobQueue::JobQueue(JobQueueOptions options)
 
   JobWriterOptions wopts;
   wopts.sync = options_.sync;
-  wopts.sync_threads = options_.sync_threads;
+  wopts.journal_segment_bytes = options_.journal_segment_bytes;
   wopts.lazy_delay = options_.lazy_write_delay;
   wopts.log = options_.log;
   wopts.durable = options_.durable;

@@ -51,7 +51,7 @@ struct JobQueueOptions {
   SummaryFn summary;         // optional; default defaultOpcodeSummary
   DaemonLogFn log;           // optional daemon log
   bool sync = true;          // see JobWriterOptions
-  int sync_threads = 8;
+  std::uint64_t journal_segment_bytes = 8u << 20;  // see JobWriterOptions
   std::chrono::milliseconds lazy_write_delay{200};
   /// Told what each write batch made durable (see JobWriterOptions).
   QueueChangesFn durable;
@@ -171,7 +171,8 @@ class JobQueue {
   JobId lastJobId() const;
   std::size_t liveJobCount() const;
   const QueueDir& dir() const { return dir_; }
-  /// Everything changed so far is on disk.
+  /// Everything changed so far is durable and in its job file (the
+  /// files may otherwise lag a little behind the journal).
   void flush();
 
  private:

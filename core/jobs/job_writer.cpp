@@ -1,14 +1,14 @@
 #include "core/jobs/job_writer.h"
 
-#include <fcntl.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "core/jobs/queue_file.h"
+#include "core/util/atomic_file.h"
 
 namespace gantry::core::jobs {
 
@@ -19,43 +19,6 @@ namespace {
 // The serial shares the failure map with jobs under an id no job has.
 constexpr JobId kSerialKey = -1;
 
-int writeAll(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-
-// Puts `temp` in place of `target`. Where the filesystem can, the two are
-// exchanged: the old content stays behind as `temp`, the spare the next
-// write of this file overwrites. Reusing inodes and blocks this way avoids
-// a create and a delete per write, which on ext4 cost several times the
-// write itself. Returns 0 or errno.
-int replaceFile(const fs::path& temp, const fs::path& target) {
-  if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
-    return 0;
-  }
-  // ENOENT: no target yet (a new job); EINVAL/ENOSYS: no exchange here.
-  if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
-    return errno;
-  }
-  return ::rename(temp.c_str(), target.c_str()) == 0 ? 0 : errno;
-}
-
-int syncDirectory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  int rc = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return rc;
-}
-
 }  // namespace
 
 struct JobWriter::Batch {
@@ -63,14 +26,38 @@ struct JobWriter::Batch {
   std::set<JobId> archive;
   std::optional<JobId> serial;
   std::uint64_t seq = 0;
-  // Filled by processBatch: what failed.
+  // Filled while the batch is written: what failed (not durable) ...
   std::set<JobId> failed;
   bool serial_failed = false;
-  DurableQueueChanges durable;
+  // ... and, with a journal, what is durable but whose file could not be
+  // written (retried).
+  std::set<JobId> unwritten;
+  bool serial_unwritten = false;
+
+  void fail(JobId id) {
+    if (id == kSerialKey) {
+      serial_failed = true;
+    } else {
+      failed.insert(id);
+    }
+  }
+};
+
+// A batch's changes by file name relative to the queue directory, with
+// the job each one belongs to (kSerialKey for the serial).
+struct JobWriter::Staged {
+  DurableQueueChanges changes;
+  std::vector<JobId> update_ids;  // parallel to changes.updates
+  std::vector<JobId> rename_ids;  // parallel to changes.renames
+  std::vector<bool> moved;        // parallel to changes.renames
+  std::vector<bool> written;      // parallel to changes.updates
 };
 
 JobWriter::JobWriter(QueueDir dir, Snapshot snapshot, JobWriterOptions options)
     : dir_(std::move(dir)), snapshot_(std::move(snapshot)), options_(std::move(options)) {
+  if (options_.sync) {
+    journal_ = std::make_unique<QueueJournal>(dir_, options_.journal_segment_bytes);
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -81,6 +68,14 @@ JobWriter::~JobWriter() {
   }
   work_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (journal_ && !keep_journal_) {
+    try {
+      journal_->close();
+    } catch (const util::FileWriteError& e) {
+      // The segments stay; the next start replays them.
+      if (options_.log) options_.log(sdk::LogLevel::kError, e.what());
+    }
+  }
 }
 
 std::uint64_t JobWriter::markDirty(JobId id, bool urgent) {
@@ -125,12 +120,13 @@ bool JobWriter::waitDurable(std::uint64_t seq, JobId id) {
 }
 
 void JobWriter::flush() {
-  std::uint64_t seq;
-  {
-    std::lock_guard lk(mu_);
-    seq = seq_;
+  std::unique_lock lk(mu_);
+  const std::uint64_t seq = seq_;
+  if (written_seq_ < seq) {
+    urgent_ = true;
+    work_cv_.notify_one();
   }
-  waitDurable(seq, kSerialKey);
+  durable_cv_.wait(lk, [&] { return written_seq_ >= seq; });
 }
 
 std::uint64_t JobWriter::batchCount() const {
@@ -164,175 +160,182 @@ void JobWriter::run() {
     lazy_since_.reset();
     lk.unlock();
 
-    processBatch(batch);
-    if (options_.durable && !batch.durable.empty()) options_.durable(std::move(batch.durable));
+    // With a journal the batch is durable once appended: waiters go on
+    // while the files are written. Without one, only once written.
+    Staged staged = stageBatch(batch);
+    if (journal_) {
+      handOn(batch, staged);
+      lk.lock();
+      publish(batch);
+      lk.unlock();
+    }
+    writeFiles(batch, staged);
+    if (!journal_) handOn(batch, staged);
+    if (journal_ && journal_->checkpointDue()) {
+      try {
+        journal_->checkpoint();
+      } catch (const util::FileWriteError& e) {
+        // The journal stays complete in its current segment.
+        if (options_.log) options_.log(sdk::LogLevel::kError, e.what());
+      }
+    }
 
     lk.lock();
     ++batches_;
-    for (JobId id : batch.dirty) {
-      if (batch.failed.count(id)) {
-        failed_[id] = batch.seq;
-        // Retried with the next batch: the job's state is still newer
-        // than its file.
+    if (!journal_) publish(batch);
+    if (stop_ && (!batch.unwritten.empty() || batch.serial_unwritten)) {
+      // No more retries when stopping: the journal stays for the next
+      // start to replay.
+      keep_journal_ = true;
+    } else {
+      for (JobId id : batch.unwritten) {
+        // Durable in the journal, but its file is behind: written again
+        // with the next batch.
         if (dirty_.insert(id).second && !lazy_since_) {
           lazy_since_ = std::chrono::steady_clock::now();
         }
-      } else {
-        failed_.erase(id);
       }
+      if (batch.serial_unwritten && !serial_) serial_ = batch.serial;
     }
-    for (JobId id : batch.archive) {
-      if (batch.failed.count(id)) failed_[id] = batch.seq;
-    }
-    if (batch.serial_failed) {
-      serial_failed_seq_ = batch.seq;
-      if (!serial_) serial_ = batch.serial;
-    }
-    durable_seq_ = batch.seq;
+    written_seq_ = batch.seq;
     durable_cv_.notify_all();
   }
 }
 
-void JobWriter::processBatch(Batch& batch) {
-  auto log = [&](const std::string& text) {
-    if (options_.log) options_.log(sdk::LogLevel::kError, text);
-  };
-  struct Pending {
-    JobId id;
-    fs::path temp;
-    fs::path target;
-    int fd;
-    std::string content;  // kept only when the changes are handed on
-  };
-  std::vector<Pending> files;
-  files.reserve(batch.dirty.size() + 1);
-
-  auto openTemp = [&](JobId id, const fs::path& target, const std::string& data) {
-    fs::path temp = target;
-    temp += ".tmp";
-    // The spare left by the previous write is overwritten in place: no new
-    // blocks when the size stays about the same.
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    int err = fd < 0 ? errno : writeAll(fd, data);
-    if (err == 0 && ::ftruncate(fd, static_cast<off_t>(data.size())) != 0) err = errno;
-    if (err != 0) {
-      log("Cannot write " + temp.string() + ": " + std::strerror(err));
-      if (fd >= 0) ::close(fd);
-      ::unlink(temp.c_str());
-      return false;
+void JobWriter::publish(Batch& batch) {
+  for (JobId id : batch.dirty) {
+    if (batch.failed.count(id)) {
+      failed_[id] = batch.seq;
+      // Retried with the next batch: the job's state is still newer
+      // than what is durable.
+      if (dirty_.insert(id).second && !lazy_since_) {
+        lazy_since_ = std::chrono::steady_clock::now();
+      }
+    } else {
+      failed_.erase(id);
     }
-    files.push_back({id, std::move(temp), target, fd,
-                     options_.durable ? data : std::string()});
-    return true;
-  };
+  }
+  for (JobId id : batch.archive) {
+    if (batch.failed.count(id)) failed_[id] = batch.seq;
+  }
+  if (batch.serial_failed) {
+    serial_failed_seq_ = batch.seq;
+    if (!serial_) serial_ = batch.serial;
+  }
+  durable_seq_ = batch.seq;
+  durable_cv_.notify_all();
+}
 
+JobWriter::Staged JobWriter::stageBatch(Batch& batch) {
+  Staged staged;
+  DurableQueueChanges& changes = staged.changes;
   for (JobId id : batch.dirty) {
     std::optional<std::string> content = snapshot_(id);
     if (!content) continue;  // job gone (archived meanwhile)
-    if (!openTemp(id, dir_.liveJobFile(id), *content)) batch.failed.insert(id);
+    changes.updates.emplace_back(dir_.liveJobFile(id).filename().string(), std::move(*content));
+    staged.update_ids.push_back(id);
   }
   if (batch.serial) {
-    if (!openTemp(kSerialKey, dir_.serialFile(), std::to_string(*batch.serial) + "\n")) {
-      batch.serial_failed = true;
-    }
+    changes.updates.emplace_back(dir_.serialFile().filename().string(),
+                                 std::to_string(*batch.serial) + "\n");
+    staged.update_ids.push_back(kSerialKey);
   }
-
-  // Make the temps durable; concurrent fdatasyncs share journal commits.
-  std::vector<int> sync_error(files.size(), 0);
-  if (options_.sync && !files.empty()) {
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
-        if (::fdatasync(files[i].fd) != 0) sync_error[i] = errno;
-      }
-    };
-    std::size_t helpers = std::min<std::size_t>(
-        files.size(), static_cast<std::size_t>(std::max(options_.sync_threads, 1))) - 1;
-    std::vector<std::thread> threads;
-    threads.reserve(helpers);
-    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-  }
-
-  // A batch whose serial is not durable must not publish new jobs: their
-  // ids could be handed out again after a crash.
-  bool renamed = false;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    auto& f = files[i];
-    ::close(f.fd);
-    int err = sync_error[i];
-    if (err == 0 && batch.serial_failed && f.id != kSerialKey) err = EIO;
-    if (err == 0) err = replaceFile(f.temp, f.target);
-    if (err != 0) {
-      log("Cannot write " + f.target.string() + ": " + std::strerror(err));
-      ::unlink(f.temp.c_str());
-      if (f.id == kSerialKey) {
-        batch.serial_failed = true;
-      } else {
-        batch.failed.insert(f.id);
-      }
-      continue;
-    }
-    renamed = true;
-  }
-
-  std::set<fs::path> archive_dirs;
-  std::vector<std::pair<JobId, std::pair<std::string, std::string>>> renames;
   for (JobId id : batch.archive) {
+    changes.renames.emplace_back(
+        dir_.liveJobFile(id).lexically_relative(dir_.root()).string(),
+        dir_.archivedJobFile(id).lexically_relative(dir_.root()).string());
+    staged.rename_ids.push_back(id);
+  }
+  if (changes.empty()) return staged;
+
+  // One append and one sync make the whole batch durable.
+  if (journal_) {
+    try {
+      journal_->append(changes);
+    } catch (const util::FileWriteError& e) {
+      logError(e.what());
+      for (JobId id : staged.update_ids) batch.fail(id);
+      for (JobId id : staged.rename_ids) batch.fail(id);
+      staged.changes = {};
+      staged.update_ids.clear();
+      staged.rename_ids.clear();
+      return staged;
+    }
+  }
+
+  // Archive moves happen before anyone is told: a reader then finds the
+  // job in the archive. Every earlier write of these jobs is done (the
+  // writer is one thread), and archived jobs have no update here.
+  staged.moved.assign(staged.rename_ids.size(), false);
+  for (std::size_t i = 0; i < staged.rename_ids.size(); ++i) {
+    const JobId id = staged.rename_ids[i];
     fs::path subdir = dir_.archiveSubdir(id);
-    if (::mkdir(subdir.c_str(), 0700) == 0) {
-      archive_dirs.insert(dir_.archiveRoot());
-    } else if (errno != EEXIST) {
-      log("Cannot create " + subdir.string() + ": " + std::strerror(errno));
-      batch.failed.insert(id);
+    if (::mkdir(subdir.c_str(), 0700) != 0 && errno != EEXIST) {
+      logError("Cannot create " + subdir.string() + ": " + std::strerror(errno));
+      batch.fail(id);
       continue;
     }
     fs::path from = dir_.liveJobFile(id);
     fs::path to = dir_.archivedJobFile(id);
     if (::rename(from.c_str(), to.c_str()) != 0) {
-      log("Cannot archive " + from.string() + ": " + std::strerror(errno));
-      batch.failed.insert(id);
+      logError("Cannot archive " + from.string() + ": " + std::strerror(errno));
+      batch.fail(id);
       continue;
     }
     fs::path spare = from;
     spare += ".tmp";
     ::unlink(spare.c_str());  // the job is written no more
-    archive_dirs.insert(subdir);
-    renamed = true;
-    if (options_.durable) {
-      renames.push_back({id, {from.lexically_relative(dir_.root()).string(),
-                              to.lexically_relative(dir_.root()).string()}});
-    }
+    staged.moved[i] = true;
   }
+  return staged;
+}
 
-  if (options_.sync && renamed) {
-    archive_dirs.insert(dir_.root());
-    for (const auto& d : archive_dirs) {
-      if (int err = syncDirectory(d); err != 0) {
-        log("Cannot sync directory " + d.string() + ": " + std::strerror(err));
-        for (const auto& f : files) {
-          if (f.id == kSerialKey) {
-            batch.serial_failed = true;
-          } else {
-            batch.failed.insert(f.id);
-          }
+void JobWriter::writeFiles(Batch& batch, Staged& staged) {
+  DurableQueueChanges& changes = staged.changes;
+  std::vector<bool> written(staged.update_ids.size(), false);
+  for (std::size_t i = 0; i < changes.updates.size(); ++i) {
+    const fs::path target = dir_.root() / changes.updates[i].first;
+    if (int err = writeQueueFile(target, changes.updates[i].second); err != 0) {
+      logError("Cannot write " + target.string() + ": " + std::strerror(err));
+      const JobId id = staged.update_ids[i];
+      if (journal_) {
+        // Durable all the same; only the file lags.
+        if (id == kSerialKey) {
+          batch.serial_unwritten = true;
+        } else {
+          batch.unwritten.insert(id);
         }
-        for (JobId id : batch.archive) batch.failed.insert(id);
+      } else {
+        batch.fail(id);
       }
+      continue;
     }
+    written[i] = true;
   }
 
+  staged.written = std::move(written);
+}
+
+void JobWriter::handOn(const Batch& batch, const Staged& staged) {
   if (!options_.durable) return;
-  for (auto& f : files) {
-    const bool failed = f.id == kSerialKey ? batch.serial_failed : batch.failed.count(f.id) > 0;
-    if (!failed) {
-      batch.durable.updates.emplace_back(f.target.filename().string(), std::move(f.content));
-    }
+  DurableQueueChanges durable;
+  // A batch whose serial failed must not publish new jobs: their ids could
+  // be handed out again.
+  const auto& changes = staged.changes;
+  for (std::size_t i = 0; i < changes.updates.size(); ++i) {
+    const JobId id = staged.update_ids[i];
+    bool ok = journal_ ? !batch.failed.count(id) : staged.written[i];
+    if (id != kSerialKey && batch.serial_failed) ok = false;
+    if (ok) durable.updates.push_back(changes.updates[i]);
   }
-  for (auto& [id, rename] : renames) {
-    if (!batch.failed.count(id)) batch.durable.renames.push_back(std::move(rename));
+  for (std::size_t i = 0; i < changes.renames.size(); ++i) {
+    if (staged.moved[i]) durable.renames.push_back(changes.renames[i]);
   }
+  if (!durable.empty()) options_.durable(std::move(durable));
+}
+
+void JobWriter::logError(const std::string& text) const {
+  if (options_.log) options_.log(sdk::LogLevel::kError, text);
 }
 
 }  // namespace gantry::core::jobs

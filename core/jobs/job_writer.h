@@ -1,11 +1,9 @@
 // Group commit of job files. Callers mark jobs dirty; one writer thread
 // takes everything marked so far as one batch: each job is serialised once
-// (its latest state), written to job-<id>.tmp, all temps are made durable
-// (fdatasync, several at once so the filesystem can merge its journal
-// commits), exchanged with job-<id>, and the directory is synced once. The
-// old content stays as job-<id>.tmp, the spare the next write overwrites
-// (a plain rename where the filesystem cannot exchange). A caller that
-// needs durability waits for the batch holding its change.
+// (its latest state), the whole batch is appended to the queue journal and
+// made durable with one fdatasync (queue_journal.h), then every file is
+// replaced atomically (queue_file.h). A caller that needs durability waits
+// for the batch holding its change.
 #pragma once
 
 #include <chrono>
@@ -13,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -23,29 +22,21 @@
 
 #include "core/jobs/job_status.h"
 #include "core/jobs/queue_dir.h"
+#include "core/jobs/queue_journal.h"
 #include "gantry/sdk/host.h"
 
 namespace gantry::core::jobs {
 
-using DaemonLogFn = std::function<void(sdk::LogLevel, const std::string&)>;
-
-/// What one batch made durable, named as the node procedures
-/// jobqueue_update ("job-<id>", "serial") and jobqueue_rename
-/// ("job-<id>" -> "archive/<n>/job-<id>") name it: the master copies it to
-/// its candidates.
-struct DurableQueueChanges {
-  std::vector<std::pair<std::string, std::string>> updates;  // name, content
-  std::vector<std::pair<std::string, std::string>> renames;  // from, to
-  bool empty() const { return updates.empty() && renames.empty(); }
-};
+/// Receives what one batch made durable; the master copies it to its
+/// candidates.
 using QueueChangesFn = std::function<void(DurableQueueChanges)>;
 
 struct JobWriterOptions {
-  /// fdatasync temps and fsync directories. Off only where durability is
-  /// not wanted (throw-away test queues).
+  /// Journal every batch (durable). Off only where durability is not
+  /// wanted (throw-away test queues).
   bool sync = true;
-  /// Files synced in parallel within a batch.
-  int sync_threads = 8;
+  /// Size at which the journal checkpoints and starts its other segment.
+  std::uint64_t journal_segment_bytes = 8u << 20;
   /// How long a change nobody waits for (a log line) may stay unwritten
   /// when no durable change comes along to carry it.
   std::chrono::milliseconds lazy_delay{200};
@@ -79,15 +70,25 @@ class JobWriter {
   /// Blocks until the batch holding ticket `seq` is on disk. False if the
   /// write of `id` (or the archive move / serial of that batch) failed.
   bool waitDurable(std::uint64_t seq, JobId id);
-  /// Everything marked before this call is on disk (or failed).
+  /// Everything marked before this call is durable and in its file (or
+  /// failed).
   void flush();
   /// Number of batches written (statistics, tests).
   std::uint64_t batchCount() const;
 
  private:
   struct Batch;
+  struct Staged;
   void run();
-  void processBatch(Batch& batch);
+  /// Serialises the batch, journals it and does its archive moves.
+  Staged stageBatch(Batch& batch);
+  /// Lets the waiters of the batch go (caller holds mu_).
+  void publish(Batch& batch);
+  /// Replaces the files of the batch.
+  void writeFiles(Batch& batch, Staged& staged);
+  /// Gives the durable part of the batch to options_.durable.
+  void handOn(const Batch& batch, const Staged& staged);
+  void logError(const std::string& text) const;
 
   QueueDir dir_;
   Snapshot snapshot_;
@@ -103,10 +104,13 @@ class JobWriter {
   std::optional<std::chrono::steady_clock::time_point> lazy_since_;
   std::uint64_t seq_ = 0;
   std::uint64_t durable_seq_ = 0;
+  std::uint64_t written_seq_ = 0;  // batches whose files are written too
   std::uint64_t batches_ = 0;
   std::map<JobId, std::uint64_t> failed_;  // id -> ticket of the failed batch
   std::uint64_t serial_failed_seq_ = 0;
   bool stop_ = false;
+  bool keep_journal_ = false;  // some file is behind its journal record
+  std::unique_ptr<QueueJournal> journal_;  // null without sync
   std::thread thread_;
 };
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/jobs/queue_journal.h"
 #include "core/rpc/base64.h"
 #include "core/rpc/keys.h"
 #include "core/rpc/node_files.h"
@@ -173,10 +174,23 @@ sdk::Result<json> masterNodeName(const NodeContext& node) {
   return json(**value);
 }
 
+// A journal this node kept while it was master is stale once another
+// master copies its queue here: replayed later, it would undo that copy.
+sdk::Result<void> dropStaleQueueJournal(const fs::path& queue) {
+  try {
+    core::jobs::discardQueueJournal(queue);
+  } catch (const core::util::FileWriteError& e) {
+    return Error{ErrorCode::kEnvironment, e.what()};
+  }
+  return {};
+}
+
 sdk::Result<json> jobqueueUpdate(NodeContext& node, const json& args) {
   const std::string name = args.at("name").get<std::string>();
-  auto path = rpc::queueUpdatePath(rpc::queueDir(node.paths.dataDir), name);
+  const fs::path queue = rpc::queueDir(node.paths.dataDir);
+  auto path = rpc::queueUpdatePath(queue, name);
   if (!path) return std::move(path).error();
+  if (auto dropped = dropStaleQueueJournal(queue); !dropped) return std::move(dropped).error();
   if (auto written = writeFile(*path, args.at("content").get<std::string>(),
                                rpc::kQueueFileMode);
       !written) {
@@ -201,6 +215,7 @@ sdk::Result<json> jobqueueRename(NodeContext& node, const json& args) {
     if (!to) return std::move(to).error();
     renames.emplace_back(std::move(*from), std::move(*to));
   }
+  if (auto dropped = dropStaleQueueJournal(queue); !dropped) return std::move(dropped).error();
   for (const auto& [from, to] : renames) {
     if (auto dir = makeDirectory(to.parent_path()); !dir) return std::move(dir).error();
     if (std::rename(from.c_str(), to.c_str()) != 0) {

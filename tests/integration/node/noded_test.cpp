@@ -388,13 +388,19 @@ TEST_F(NodedTest, JobQueueUpdateAndRename) {
   NodeDaemon& node = startReadyNode(1);
   auto rpc = client();
   const json job = {{"id", 17}, {"ops", json::array()}};
+  // A journal left from a time this node was master is stale once another
+  // master copies its queue here: the first update drops it.
+  const fs::path queue = node.dataDir() / "queue";
+  fs::create_directories(queue);
+  for (const char* stale : {"journal-0", "journal-1"}) std::ofstream(queue / stale) << "old";
   ASSERT_TRUE(rpc.call(node.target(), "jobqueue_update",
                        json{{"name", "job-17"}, {"content", job.dump()}})
                   .ok);
   ASSERT_TRUE(rpc.call(node.target(), "jobqueue_update",
                        json{{"name", "serial"}, {"content", "17\n"}})
                   .ok);
-  const fs::path queue = node.dataDir() / "queue";
+  EXPECT_FALSE(fs::exists(queue / "journal-0"));
+  EXPECT_FALSE(fs::exists(queue / "journal-1"));
   EXPECT_EQ(json::parse(readText(queue / "job-17")), job);
   EXPECT_EQ(modeOf(queue / "job-17"), 0640u);
   EXPECT_EQ(readText(queue / "serial"), "17\n");

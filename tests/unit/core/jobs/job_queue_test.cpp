@@ -26,6 +26,7 @@ TEST(JobQueue, SubmitWritesQueuedJobWithReasonTrail) {
   JobId id = queue.submit({op, testOp()});
   EXPECT_EQ(id, 1);
 
+  queue.flush();
   Job job = parseJob(readText(queue.dir().liveJobFile(id)));
   EXPECT_EQ(job.id, 1);
   EXPECT_EQ(job.status(), OpStatus::kQueued);
@@ -63,6 +64,7 @@ TEST(JobQueue, IdsGrowAcrossReopenAndSecondOwnerIsRefused) {
   JobQueue reopened(testOptions(dir.path()));
   EXPECT_EQ(reopened.lastJobId(), last);
   EXPECT_EQ(reopened.submit({testOp()}), last + 1);
+  reopened.flush();
   EXPECT_EQ(readText(reopened.dir().serialFile()), std::to_string(last + 1) + "\n");
 }
 

@@ -51,6 +51,7 @@ TEST(QueueReplication, DurableWritesAndArchiveMovesAreHandedOn) {
   const JobId id = queue.submit({testOp()});
   const std::string name = "job-" + std::to_string(id);
   EXPECT_EQ(collected.lastUpdate("serial"), std::to_string(id) + "\n");
+  queue.flush();
   EXPECT_EQ(collected.lastUpdate(name), readText(queue.dir().liveJobFile(id)));
 
   ASSERT_TRUE(queue.cancel(id).ok);
