@@ -4,7 +4,9 @@
 //   lock                    flock()ed exclusively by the owner
 //   drain                   exists => submissions refused
 //   job-<id>                live jobs
-//   job-<id>.tmp, serial.tmp  in-flight writes (never read as jobs)
+//   job-<id>.tmp, serial.tmp  spares for the next write (never read as jobs)
+//   journal-0, journal-1    write-ahead journal (queue_journal.h); only
+//                           after a crash does a start find one to replay
 //   archive/<id/10000>/job-<id>
 #pragma once
 
