@@ -5,17 +5,24 @@
 // round is in flight are merged (only the latest content of a file is
 // sent), so the queue never waits for the network. A candidate that cannot
 // be reached is skipped with a log line.
+//
+// A candidate this master has not brought up to date yet (it was just
+// added or promoted, the master just started, or it missed a round) first
+// gets a copy of the whole live queue and the serial, as Ganeti's queue
+// does for a node it adds; only then does it follow batch by batch.
 #pragma once
 
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "core/jobs/job_writer.h"
+#include "core/rpc/client.h"
 #include "daemon/master/master_services.h"
 
 namespace gantry::daemon::master {
@@ -35,6 +42,9 @@ class QueueReplicator {
   void run();
   void send(const std::map<std::string, std::string>& updates,
             const std::vector<std::pair<std::string, std::string>>& renames);
+  /// Copies the serial and every live job file to `targets` (in parallel);
+  /// returns the names of those that got all of it (the others are logged).
+  std::set<std::string> copyWholeQueue(std::vector<core::rpc::NodeTarget> targets);
 
   MasterServices& services_;
   std::mutex mu_;
@@ -42,6 +52,7 @@ class QueueReplicator {
   std::map<std::string, std::string> updates_;
   std::vector<std::pair<std::string, std::string>> renames_;
   bool stop_ = false;
+  std::set<std::string> in_step_;  // candidates that have every job (thread only)
   std::thread thread_;
 };
 

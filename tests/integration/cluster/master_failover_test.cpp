@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -169,6 +170,61 @@ TEST(MasterFailoverTest, CandidateTakesOverWithEveryJob) {
     if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_TRUE(logged) << readText(log);
+}
+
+// The live job files of a node's queue copy, name -> content.
+std::map<std::string, std::string> liveJobFiles(const VirtualCluster& cluster,
+                                                const std::string& node) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(cluster.dataDir(node) / "queue")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("job-", 0) == 0 && name.find('.') == std::string::npos) {
+      files[name] = readText(entry.path());
+    }
+  }
+  return files;
+}
+
+TEST(MasterFailoverTest, NodePromotedLaterGetsTheWholeQueueAndCanTakeOver) {
+  VirtualCluster cluster(3);
+  ASSERT_TRUE(cluster.upResult().succeeded())
+      << cluster.upResult().out << cluster.upResult().err;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"gnt-cluster", "modify", "-C", "2"}, {"gnt-node", "modify", "-C", "no", "node3"}}) {
+    auto result = cluster.exec("node1", args[0], {args.begin() + 1, args.end()});
+    ASSERT_TRUE(result.succeeded()) << result.out << result.err;
+  }
+  // Jobs node3 never hears of while it is not a candidate.
+  for (int i = 0; i < 3; ++i) {
+    auto delay = cluster.exec("node1", "gnt-debug", {"delay", "0"});
+    ASSERT_TRUE(delay.succeeded()) << delay.err;
+  }
+  const auto early = liveJobFiles(cluster, "node3");
+  EXPECT_LT(early.size(), liveJobFiles(cluster, "node1").size());
+
+  auto promote = cluster.exec("node1", "gnt-node", {"modify", "-C", "yes", "node3"});
+  ASSERT_TRUE(promote.succeeded()) << promote.out << promote.err;
+  auto jobsOnNode1 = cluster.exec("node1", "gnt-job", {"list"});
+  ASSERT_TRUE(jobsOnNode1.succeeded()) << jobsOnNode1.err;
+  // Copied in the background: wait (bounded) until node3 has every job.
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (liveJobFiles(cluster, "node3") != liveJobFiles(cluster, "node1") &&
+         std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(liveJobFiles(cluster, "node3"), liveJobFiles(cluster, "node1"));
+  EXPECT_EQ(readText(cluster.dataDir("node3") / "queue/serial"),
+            readText(cluster.dataDir("node1") / "queue/serial"));
+
+  ASSERT_TRUE(stopMaster(cluster, "node1"));
+  auto failover = cluster.exec("node3", "gnt-cluster", {"master-failover"});
+  ASSERT_TRUE(failover.succeeded()) << failover.out << failover.err;
+  const pid_t newMaster = masterPid(cluster, "node3");
+  ASSERT_GT(newMaster, 1);
+  recordDaemon(cluster, newMaster, "masterd:node3");
+  auto jobsOnNode3 = cluster.exec("node3", "gnt-job", {"list"});
+  ASSERT_TRUE(jobsOnNode3.succeeded()) << jobsOnNode3.err;
+  EXPECT_EQ(jobsOnNode3.out, jobsOnNode1.out);
 }
 
 // Slow: the master's calls to the stopped node time out.
