@@ -6,6 +6,7 @@
 // "This node" is the root's identity (core/cluster/identity.h).
 #include <chrono>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "cli/common/daemon_control.h"
@@ -103,6 +104,64 @@ void writeSecret(const fs::path& file) {
   }
 }
 
+void createClusterFiles(const sdk::HostPaths& paths, const core::cluster::InitParams& params,
+                        const core::cluster::NodeIdentity& self) {
+  fs::create_directories(paths.dataDir);
+  fs::permissions(paths.dataDir, fs::perms::owner_all | fs::perms::group_read |
+                                     fs::perms::group_exec);
+  auto clusterKeys = need(core::rpc::generateCurveKeyPair());
+  need(core::rpc::saveKeyPair(paths.dataDir, core::rpc::kClusterKeyName, clusterKeys));
+  writeSecret(paths.dataDir / "hmac.key");
+  writeSecret(paths.dataDir / "cluster-domain-secret");
+  // The master's own node daemon uses the pair from this root.
+  auto nodeKeys = need(core::rpc::loadOrCreateKeyPair(paths.dataDir, core::rpc::kNodeKeyName));
+  need(core::cluster::saveAcceptedNode(paths.dataDir, self.name,
+                                       {nodeKeys.publicKey, self.rpcPort}));
+
+  const json doc = core::cluster::buildInitialConfig(params);
+  core::config::ConfigStore::create(paths.dataDir, doc).reset();
+  need(core::cluster::writeSsconfFiles(paths.dataDir, core::cluster::computeSsconf(doc)));
+  fs::create_directories(paths.dataDir / "queue");
+  fs::permissions(paths.dataDir / "queue", fs::perms::owner_all);
+  for (const auto& dir : {paths.runDir, paths.logDir}) fs::create_directories(dir);
+}
+
+// Init either completes or leaves the node's data directory as it found
+// it, so that a failed init (a disk full, a bad parameter found late) can
+// simply be run again: whatever appeared in the directory since the guard
+// was made is removed unless keep() was called.
+class UndoOnFailure {
+ public:
+  explicit UndoOnFailure(fs::path dir) : dir_(std::move(dir)), existed_(fs::exists(dir_)) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      before_.insert(it->path().filename().string());
+    }
+  }
+  ~UndoOnFailure() {
+    if (kept_) return;
+    std::error_code ec;
+    if (!existed_) {
+      fs::remove_all(dir_, ec);
+      return;
+    }
+    std::vector<fs::path> created;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!before_.count(it->path().filename().string())) created.push_back(it->path());
+    }
+    for (const auto& path : created) fs::remove_all(path, ec);
+  }
+  UndoOnFailure(const UndoOnFailure&) = delete;
+  UndoOnFailure& operator=(const UndoOnFailure&) = delete;
+  void keep() { kept_ = true; }
+
+ private:
+  fs::path dir_;
+  bool existed_;
+  std::set<std::string> before_;
+  bool kept_ = false;
+};
+
 }  // namespace
 
 // The master answers once its socket accepts; init returns only then so
@@ -144,24 +203,17 @@ int init(const Invocation& inv) {
   // Without an address of its own the cluster name means the master.
   params.masterIp = clusterIp ? *clusterIp : self->primaryIp;
 
-  fs::create_directories(paths.dataDir);
-  fs::permissions(paths.dataDir, fs::perms::owner_all | fs::perms::group_read |
-                                     fs::perms::group_exec);
-  auto clusterKeys = need(core::rpc::generateCurveKeyPair());
-  need(core::rpc::saveKeyPair(paths.dataDir, core::rpc::kClusterKeyName, clusterKeys));
-  writeSecret(paths.dataDir / "hmac.key");
-  writeSecret(paths.dataDir / "cluster-domain-secret");
-  // The master's own node daemon uses the pair from this root.
-  auto nodeKeys = need(core::rpc::loadOrCreateKeyPair(paths.dataDir, core::rpc::kNodeKeyName));
-  need(core::cluster::saveAcceptedNode(paths.dataDir, self->name,
-                                       {nodeKeys.publicKey, self->rpcPort}));
-
-  const json doc = core::cluster::buildInitialConfig(params);
-  core::config::ConfigStore::create(paths.dataDir, doc).reset();
-  need(core::cluster::writeSsconfFiles(paths.dataDir, core::cluster::computeSsconf(doc)));
-  fs::create_directories(paths.dataDir / "queue");
-  fs::permissions(paths.dataDir / "queue", fs::perms::owner_all);
-  for (const auto& dir : {paths.runDir, paths.logDir}) fs::create_directories(dir);
+  UndoOnFailure undo(paths.dataDir);
+  try {
+    createClusterFiles(paths, params, *self);
+  } catch (const core::luxi::EncodedError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(e.what(), "environment_error");
+  }
+  // From here on the files are the cluster's: a master that is slow to
+  // answer may still be starting on them.
+  undo.keep();
 
   const fs::path masterd = siblingBinary("gantry-masterd");
   need(startDetached({masterd.string(), "--root", root.string()}));

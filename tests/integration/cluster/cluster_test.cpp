@@ -222,6 +222,31 @@ TEST(VirtualClusterTest, ClusterInfoModifyAndDestroy) {
   EXPECT_FALSE(fs::exists(cluster.root("node1") / "var/run/gantry/gantry-masterd.pid"));
   auto gone = cluster.exec("node1", "gnt-cluster", {"info"});
   EXPECT_NE(gone.err.find("Cannot communicate with the master daemon"), std::string::npos);
+
+  // An init that fails halfway (here: the queue directory cannot be made)
+  // leaves nothing behind, so the next one starts clean.
+  const std::vector<std::string> initArgs = {"init", "--enabled-hypervisors", "fake",
+                                             "--enabled-disk-templates", "file",
+                                             "--master-netdev", "lo", "cluster"};
+  const fs::path data = cluster.dataDir("node1");
+  std::ofstream(data / "queue") << "in the way\n";
+  auto failed = cluster.exec("node1", "gnt-cluster", initArgs);
+  EXPECT_EQ(failed.exitCode, 1);
+  EXPECT_NE(failed.err.find("queue"), std::string::npos) << failed.err;
+  for (const char* file : {"config.data", "cluster-curve.key", "cluster-curve.pub", "hmac.key",
+                           "cluster-domain-secret", "ssconf_cluster_name", "node-keys"}) {
+    EXPECT_FALSE(fs::exists(data / file)) << file;
+  }
+  EXPECT_TRUE(fs::exists(data / "node-curve.key"));  // the node's own, from before
+  fs::remove(data / "queue");
+  auto again2 = cluster.exec("node1", "gnt-cluster", initArgs);
+  ASSERT_TRUE(again2.succeeded()) << again2.err;
+  // `down` stops what vcluster.pids lists: the new master is added.
+  std::string pid = readFile(cluster.root("node1") / "var/run/gantry/gantry-masterd.pid");
+  pid.erase(pid.find_last_not_of("\n") + 1);
+  std::ofstream(cluster.dir() / "vcluster.pids", std::ios::app) << pid << " masterd:node1\n";
+  auto infoAgain = cluster.exec("node1", "gnt-cluster", {"info"});
+  EXPECT_TRUE(infoAgain.succeeded()) << infoAgain.err;
 }
 
 TEST(VirtualClusterTest, TooLongDirectoryIsAnError) {
