@@ -29,4 +29,9 @@ void ClientAuthorizer::setClusterKey(std::string key) {
   clusterKey_ = std::move(key);
 }
 
+void ClientAuthorizer::clearClusterKey() {
+  std::lock_guard lock(mutex_);
+  clusterKey_.reset();
+}
+
 }  // namespace gantry::core::rpc

@@ -29,6 +29,8 @@ class ClientAuthorizer {
   std::optional<std::string> clusterKey() const;
   /// After a join or a key rotation. Thread-safe.
   void setClusterKey(std::string key);
+  /// After the node left its cluster: no client is trusted any more.
+  void clearClusterKey();
 
  private:
   mutable std::mutex mutex_;

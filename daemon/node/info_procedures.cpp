@@ -148,6 +148,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addFileProcedures(table, node);
   addJoinProcedure(table, node);
   addDemoteProcedure(table, node);
+  addLeaveProcedure(table, node);
   addStopMasterProcedure(table, node);
   addVerifyProcedure(table, node);
 }

@@ -37,6 +37,8 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// demote_from_mc.
 void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
+/// node_leave_cluster (leave_procedure.cpp).
+void addLeaveProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// node_stop_master, config_serial.
 void addStopMasterProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// join.

@@ -4,13 +4,16 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "cluster/vcluster_support.h"
+#include "node/noded_support.h"
 #include "core/rpc/keys.h"
 
 namespace gantry::test {
@@ -133,9 +136,27 @@ TEST(VirtualClusterTest, WalkthroughNodeFailureAndReadd) {
 TEST(VirtualClusterTest, OnlyAcceptedDaemonsJoin) {
   VirtualCluster cluster(3);
   ASSERT_TRUE(cluster.upResult().succeeded()) << cluster.upResult().err;
+  const std::string pidText = readFile(cluster.root("node3") / "var/run/gantry/gantry-noded.pid");
+  const pid_t node3Pid = static_cast<pid_t>(std::stol(pidText));
   auto removed = cluster.exec("node1", "gnt-node", {"remove", "node3"});
   ASSERT_TRUE(removed.succeeded()) << removed.err;
   EXPECT_FALSE(fs::exists(cluster.dataDir("node1") / "node-keys/node3.json"));
+  // node3 forgot the cluster (its own key stays) and its daemon stopped.
+  for (const char* file : {"config.data", "ssconf_cluster_name", "cluster-curve.pub",
+                           "hmac.key", "cluster-domain-secret"}) {
+    EXPECT_FALSE(fs::exists(cluster.dataDir("node3") / file)) << file;
+  }
+  EXPECT_TRUE(fs::exists(cluster.dataDir("node3") / "node-curve.key"));
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  auto running = [&] {
+    const std::string status = readFile("/proc/" + std::to_string(node3Pid) + "/status");
+    return !status.empty() && status.find("State:\tZ") == std::string::npos;
+  };
+  while (running() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(running());
+  ASSERT_TRUE(cluster.startNode("node3", {}).succeeded());
 
   // By name alone: refused, nothing added.
   auto byName = cluster.exec("node1", "gnt-node", {"add", "node3"});
@@ -171,12 +192,34 @@ TEST(VirtualClusterTest, OnlyAcceptedDaemonsJoin) {
   EXPECT_EQ(wrong.exitCode, 1);
   EXPECT_NE(wrong.err.find("not accepted"), std::string::npos) << wrong.err;
 
-  // The confirmed key of a daemon that trusts this cluster: added again.
+  // Without a join token the daemon, which no longer trusts any
+  // cluster, cannot prove its key.
   auto fingerprint = core::rpc::curveKeyFingerprint(nodeKey);
   ASSERT_TRUE(fingerprint.ok());
-  auto good = cluster.exec("node1", "gnt-node",
-                           {"add", "-s", cluster.base() + ".2.3", "--node-key", nodeKey,
-                            "--fingerprint", *fingerprint, "node3"});
+  const std::vector<std::string> addArgs = {"add", "-s", cluster.base() + ".2.3", "--node-key",
+                                            nodeKey, "--fingerprint", *fingerprint};
+  auto untrusting = cluster.exec("node1", "gnt-node", [&] {
+    auto args = addArgs;
+    args.push_back("node3");
+    return args;
+  }());
+  EXPECT_EQ(untrusting.exitCode, 1);
+  EXPECT_NE(untrusting.err.find("a node that has not joined needs --join-token"),
+            std::string::npos)
+      << untrusting.err;
+
+  // The confirmed key and a one-time token: added again.
+  const std::string ticket = runTool({std::string(GANTRY_BINARY_DIR) + "/bin/gantry-noded",
+                                      "--root", cluster.root("node3").string(),
+                                      "--create-join-token"});
+  const auto tokenAt = ticket.find("token=");
+  ASSERT_NE(tokenAt, std::string::npos) << ticket;
+  const std::string token = ticket.substr(tokenAt + 6, ticket.find('\n', tokenAt) - tokenAt - 6);
+  auto good = cluster.exec("node1", "gnt-node", [&] {
+    auto args = addArgs;
+    args.insert(args.end(), {"--join-token", token, "node3"});
+    return args;
+  }());
   EXPECT_TRUE(good.succeeded()) << good.out << good.err;
   names = cluster.exec("node1", "gnt-node", {"list", "--no-headers", "-o", "name"});
   EXPECT_EQ(names.out, "node1\nnode2\nnode3\n");

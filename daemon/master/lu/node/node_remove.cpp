@@ -1,11 +1,14 @@
 // OP_NODE_REMOVE: removes a node without instances from the cluster,
-// forgets its key and refills the candidate pool.
+// forgets its key, tells the node to leave and refills the candidate pool.
+#include <chrono>
+
 #include "core/cluster/json_access.h"
 #include "core/cluster/node_keys.h"
 #include "core/config/store.h"
 #include "core/locking/lock_manager.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
+#include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/lu/logical_unit.h"
 
 namespace gantry::daemon::master {
@@ -28,6 +31,7 @@ class LuNodeRemove : public LogicalUnit {
     doc_ = services.config->get("");
     uuid_ = nodeUuidByName(doc_, op.getString("node_name"));
     name_ = doc_.at("nodes").at(uuid_).value("name", "");
+    offline_ = doc_.at("nodes").at(uuid_).value("offline", false);
     if (uuid_ == doc_.value("/cluster/master_node"_json_pointer, "")) {
       throw PrereqError("Node is the master node, failover to another node is required",
                         sdk::ErrorCode::kInvalid);
@@ -60,6 +64,17 @@ class LuNodeRemove : public LogicalUnit {
     }
     bumpCluster(doc_, change, now);
     commitAndDistribute(services, change, feedback);
+    // The node forgets the cluster and its daemon stops; a node that is
+    // down or offline is removed all the same (Ganeti warns likewise).
+    if (!offline_) {
+      auto replies = callNodes(services, {nodeTarget(services, doc_.at("nodes").at(uuid_))},
+                               "node_leave_cluster", {{"modify_ssh_setup", false}},
+                               std::chrono::seconds(10));
+      if (!replies.empty() && !replies[0].ok) {
+        feedback.warning("Errors encountered on the remote node while leaving the cluster: " +
+                         replies[0].msg);
+      }
+    }
     core::cluster::removeAcceptedNode(services.paths.dataDir, name_);
     if (services.locks != nullptr) {
       const std::string owner = "node-remove:" + name_;
@@ -74,6 +89,7 @@ class LuNodeRemove : public LogicalUnit {
   json doc_;
   std::string uuid_;
   std::string name_;
+  bool offline_ = false;
 };
 
 }  // namespace
