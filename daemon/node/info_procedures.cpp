@@ -149,6 +149,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addJoinProcedure(table, node);
   addDemoteProcedure(table, node);
   addLeaveProcedure(table, node);
+  addHooksProcedure(table, node);
   addStopMasterProcedure(table, node);
   addVerifyProcedure(table, node);
 }

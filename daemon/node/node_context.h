@@ -37,6 +37,8 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// demote_from_mc.
 void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
+/// hooks_runner (hooks_procedure.cpp).
+void addHooksProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// node_leave_cluster (leave_procedure.cpp).
 void addLeaveProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 /// node_stop_master, config_serial.

@@ -1,6 +1,7 @@
 #include "daemon/master/cluster/node_rpc.h"
 
 #include "core/cluster/node_keys.h"
+#include "core/cluster/tcp_ping.h"
 
 namespace gantry::daemon::master {
 
@@ -57,6 +58,31 @@ core::rpc::NodeReply callNode(MasterServices& services, const core::rpc::NodeTar
                               std::string_view proc, const nlohmann::json& args,
                               std::chrono::milliseconds timeout) {
   return callNodes(services, {target}, proc, args, timeout).front();
+}
+
+std::vector<core::rpc::NodeReply> callReachableNodes(
+    MasterServices& services, const std::vector<core::rpc::NodeTarget>& targets,
+    std::string_view proc, const nlohmann::json& args, std::chrono::milliseconds timeout) {
+  constexpr std::chrono::milliseconds kReachableTimeout{2000};
+  std::vector<core::rpc::NodeReply> replies(targets.size());
+  std::vector<core::rpc::NodeTarget> callable;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& t = targets[i];
+    if (!t.offline && !t.serverKey.empty() &&
+        !core::cluster::tcpPing("", t.address, t.port, kReachableTimeout)) {
+      replies[i].node = t.name;
+      replies[i].code = sdk::ErrorCode::kEnvironment;
+      replies[i].msg = "Error while contacting node " + t.name + ": cannot connect to " +
+                       t.address + " port " + std::to_string(t.port);
+      continue;
+    }
+    callable.push_back(t);
+    index.push_back(i);
+  }
+  auto got = callNodes(services, callable, proc, args, timeout);
+  for (std::size_t i = 0; i < got.size(); ++i) replies[index[i]] = std::move(got[i]);
+  return replies;
 }
 
 }  // namespace gantry::daemon::master

@@ -28,4 +28,11 @@ std::vector<core::rpc::NodeReply> callNodes(
     std::string_view proc, const nlohmann::json& args,
     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// callNodes for calls that may be long: a node whose daemon does not
+/// accept a TCP connection within two seconds gets Ganeti's connection
+/// error at once instead of holding the call for its whole timeout.
+std::vector<core::rpc::NodeReply> callReachableNodes(
+    MasterServices& services, const std::vector<core::rpc::NodeTarget>& targets,
+    std::string_view proc, const nlohmann::json& args, std::chrono::milliseconds timeout);
+
 }  // namespace gantry::daemon::master

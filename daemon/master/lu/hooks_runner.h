@@ -1,35 +1,18 @@
-// Runs a logical unit's hooks: executables in
-// <hooks dir>/<hpath>-{pre,post}.d whose names match ^[a-zA-Z0-9_-]+$, in
-// lexical order, no arguments, stdin at EOF, a clean environment with
-// Ganeti's GANETI_* variables, each under a timeout.
+// A logical unit's hooks: the GANETI_* environment the master builds for
+// them; the scripts themselves run on the nodes (core/hooks/hook_scripts.h).
 #pragma once
 
-#include <chrono>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/hooks/hook_scripts.h"
+
 namespace gantry::daemon::master {
 
-struct HookResult {
-  std::string script;
-  enum class Status { kSkipped = 0, kFailed = 1, kSuccess = 2 };  // Ganeti's codes
-  Status status = Status::kSkipped;
-  std::string output;
-};
-
-struct HooksRequest {
-  std::filesystem::path hooksDir;  // <root>/etc/gantry/hooks
-  std::string hooksPath;           // "instance-add"
-  std::string phase;               // "pre" or "post"
-  std::map<std::string, std::string> env;  // full GANETI_* environment
-  std::chrono::seconds timeout{3600};
-};
-
-/// Runs every hook of the phase; scripts with other names or not
-/// executable are reported as skipped.
-std::vector<HookResult> runHooks(const HooksRequest& request);
+using core::hooks::HookResult;
+using core::hooks::HooksRequest;
+using core::hooks::runHooks;
 
 /// What a hooks environment is made of.
 struct HooksEnvInput {

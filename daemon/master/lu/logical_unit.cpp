@@ -3,6 +3,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/config/store.h"
 #include "core/opcodes/implemented.h"
 #include "core/util/log.h"
 
@@ -37,6 +38,23 @@ void Feedback::warning(const std::string& text, const std::string& hint) {
 
 void Feedback::step(int current, int total, const std::string& text) {
   op_.feedback(core::util::stepMessage(current, total, text));
+}
+
+HooksNodes LogicalUnit::hooksNodes() const {
+  const std::string master = masterNodeName();
+  if (master.empty()) return {};
+  return {{master}, {master}};
+}
+
+std::string LogicalUnit::masterNodeName() const {
+  if (services.config == nullptr) return "";
+  try {
+    const auto doc = services.config->get("");
+    const std::string uuid = doc.value("/cluster/master_node"_json_pointer, "");
+    return doc.at("nodes").at(uuid).value("name", uuid);
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 void registerLogicalUnit(const std::string& opId, LuFactory factory) {

@@ -70,6 +70,12 @@ class Feedback {
   core::jobs::OpContext& op_;
 };
 
+/// The nodes a logical unit's hooks run on, by name.
+struct HooksNodes {
+  std::vector<std::string> pre;
+  std::vector<std::string> post;
+};
+
 class LogicalUnit {
  public:
   LogicalUnit(const core::opcodes::Opcode& opcode, MasterServices& services,
@@ -93,6 +99,9 @@ class LogicalUnit {
   virtual std::string hooksObjectType() const { return ""; }
   /// Ganeti's hook environment, without the GANETI_ prefix.
   virtual std::map<std::string, std::string> hooksEnv() const { return {}; }
+  /// Where the hooks run (Ganeti's BuildHooksNodes): node names for the
+  /// pre and the post phase. By default the master's, for both.
+  virtual HooksNodes hooksNodes() const;
   /// Does the work; the result becomes the opcode's result.
   virtual nlohmann::json exec() = 0;
   /// Ganeti's HooksCallBack: sees the post hooks' results after exec and
@@ -116,6 +125,9 @@ class LogicalUnit {
   MasterServices& services;
   core::jobs::OpContext& context;
   Feedback feedback;
+
+  /// The master node's name (for hooksNodes()).
+  std::string masterNodeName() const;
 };
 
 using LuFactory = std::function<std::unique_ptr<LogicalUnit>(

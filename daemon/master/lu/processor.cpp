@@ -9,6 +9,7 @@
 #include "core/luxi/errors.h"
 #include "core/opcodes/implemented.h"
 #include "core/opcodes/opcode.h"
+#include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/lu/hooks_runner.h"
 #include "daemon/master/lu/logical_unit.h"
 
@@ -22,6 +23,8 @@ using core::locking::Mode;
 
 // Ganeti's hooks timeout per script.
 constexpr std::chrono::seconds kHookTimeout{3600};
+// How long the master waits for a node's hooks of one phase.
+constexpr std::chrono::seconds kHookRpcTimeout{900};
 
 OpResult prereqFailure(const std::string& message, sdk::ErrorCode code) {
   return OpResult::error(
@@ -51,6 +54,18 @@ std::string configValue(const MasterServices& services, const char* pointer) {
   }
 }
 
+// The master node's name (config.data keeps its UUID).
+std::string masterName(const MasterServices& services) {
+  if (services.config == nullptr) return "";
+  try {
+    const auto doc = services.config->get("");
+    const std::string uuid = doc.value("/cluster/master_node"_json_pointer, "");
+    return doc.at("nodes").at(uuid).value("name", uuid);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 HooksEnvInput hooksInputFor(const LogicalUnit& lu, const core::opcodes::Opcode& op,
                             const MasterServices& services) {
   HooksEnvInput input;
@@ -58,23 +73,70 @@ HooksEnvInput hooksInputFor(const LogicalUnit& lu, const core::opcodes::Opcode& 
   input.opId = op.id();
   input.objectType = lu.hooksObjectType();
   input.cluster = configValue(services, "/cluster/cluster_name");
-  input.master = configValue(services, "/cluster/master_node");
+  input.master = masterName(services);
   input.dataDir = services.paths.dataDir.string();
   input.luEnv = lu.hooksEnv();
   return input;
 }
 
-// A failing pre hook stops the opcode before it changes anything, with
-// Ganeti's HooksAbort listing (node, script, output) of each failure.
-std::optional<OpResult> runPreHooks(const MasterServices& services, HooksEnvInput& input) {
-  input.phase = "pre";
+// Runs one phase on the nodes named (Ganeti's hooks_runner RPC); offline
+// nodes are skipped, one that cannot be reached is warned about. Without
+// a cluster (no RPC yet) the master's own hooks run here.
+std::vector<HookResult> runHooksOnNodes(MasterServices& services,
+                                        const std::vector<std::string>& nodes,
+                                        const HooksEnvInput& input, Feedback feedback) {
   HooksRequest request{services.hooksDir(), input.hooksPath, input.phase,
                        hooksEnvironment(input), kHookTimeout};
-  nlohmann::json failures = nlohmann::json::array();
-  for (const auto& r : runHooks(request)) {
-    if (r.status == HookResult::Status::kFailed) {
-      failures.push_back({input.master, r.script, r.output});
+  if (services.rpc == nullptr || services.config == nullptr) {
+    auto results = runHooks(request);
+    for (auto& r : results) r.node = input.master;
+    return results;
+  }
+  std::vector<core::rpc::NodeTarget> targets;
+  services.config->read([&](const nlohmann::json& doc) {
+    const auto found = doc.find("nodes");
+    if (found == doc.end() || !found->is_object()) return;
+    for (const auto& name : nodes) {
+      for (const auto& [uuid, node] : found->items()) {
+        if (node.value("name", "") != name) continue;
+        if (!node.value("offline", false)) targets.push_back(nodeTarget(services, node));
+      }
     }
+  });
+  const nlohmann::json args = {
+      {"hpath", request.hooksPath}, {"phase", request.phase}, {"env", request.env}};
+  std::vector<HookResult> results;
+  for (const auto& reply : callReachableNodes(services, targets, "hooks_runner", args, kHookRpcTimeout)) {
+    if (!reply.ok) {
+      feedback.warning("Communication failure to node " + reply.node + ": " + reply.msg);
+      continue;
+    }
+    for (const auto& entry : reply.result) {
+      if (!entry.is_array() || entry.size() != 3 || !entry[0].is_string() ||
+          !entry[1].is_number_integer() || !entry[2].is_string()) {
+        feedback.warning("Node " + reply.node + " answered hooks_runner with " + entry.dump());
+        continue;
+      }
+      HookResult r;
+      r.node = reply.node;
+      r.script = entry[0].get<std::string>();
+      r.status = static_cast<HookResult::Status>(entry[1].get<int>());
+      r.output = entry[2].get<std::string>();
+      results.push_back(std::move(r));
+    }
+  }
+  return results;
+}
+
+// A failing pre hook stops the opcode before it changes anything, with
+// Ganeti's HooksAbort listing (node, script, output) of each failure.
+std::optional<OpResult> runPreHooks(MasterServices& services, HooksEnvInput& input,
+                                    const std::vector<std::string>& nodes,
+                                    core::jobs::OpContext& ctx) {
+  input.phase = "pre";
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& r : runHooksOnNodes(services, nodes, input, Feedback(ctx))) {
+    if (r.status == HookResult::Status::kFailed) failures.push_back({r.node, r.script, r.output});
   }
   if (failures.empty()) return std::nullopt;
   return OpResult::error(
@@ -82,15 +144,14 @@ std::optional<OpResult> runPreHooks(const MasterServices& services, HooksEnvInpu
 }
 
 // A failed post hook cannot undo the change: Ganeti warns and goes on.
-std::vector<HookResult> runPostHooks(const MasterServices& services, HooksEnvInput& input,
+std::vector<HookResult> runPostHooks(MasterServices& services, HooksEnvInput& input,
+                                     const std::vector<std::string>& nodes,
                                      core::jobs::OpContext& ctx) {
   input.phase = "post";
-  HooksRequest request{services.hooksDir(), input.hooksPath, input.phase,
-                       hooksEnvironment(input), kHookTimeout};
-  auto results = runHooks(request);
+  auto results = runHooksOnNodes(services, nodes, input, Feedback(ctx));
   for (const auto& r : results) {
     if (r.status != HookResult::Status::kFailed) continue;
-    Feedback(ctx).warning("On " + input.master + " script " + r.script + " failed, output: " +
+    Feedback(ctx).warning("On " + r.node + " script " + r.script + " failed, output: " +
                           (r.output.empty() ? "(no output)" : r.output));
   }
   return results;
@@ -186,7 +247,9 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
     HooksEnvInput hooksInput;
     if (hooks) {
       hooksInput = hooksInputFor(*lu, op, services_);
-      if (auto abort = runPreHooks(services_, hooksInput)) return *abort;
+      if (auto abort = runPreHooks(services_, hooksInput, lu->hooksNodes().pre, ctx)) {
+        return *abort;
+      }
     }
 
     if (op.dryRun()) {
@@ -198,8 +261,8 @@ OpResult Processor::run(const nlohmann::json& input, core::jobs::OpContext& ctx)
 
     if (hooks) {
       hooksInput.postEnv = lu->hooksEnv();
-      result = lu->postHooksCallBack(runPostHooks(services_, hooksInput, ctx),
-                                     std::move(result));
+      result = lu->postHooksCallBack(
+          runPostHooks(services_, hooksInput, lu->hooksNodes().post, ctx), std::move(result));
     }
     if (!lu->jobsToSubmit.empty()) {
       // Ganeti's ResultWithJobs: submitted once the opcode succeeded, their

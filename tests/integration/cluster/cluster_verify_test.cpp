@@ -229,11 +229,15 @@ TEST_F(ClusterVerifyTest, NodeDaemonDown) {
 }
 
 TEST_F(ClusterVerifyTest, FailingPostHook) {
-  const fs::path dir = cluster_.root("node1") / "etc/gantry/hooks/cluster-verify-post.d";
-  fs::create_directories(dir);
-  const fs::path script = dir / "check";
-  std::ofstream(script) << "#!/bin/sh\necho first\necho second\nexit 3\n";
-  fs::permissions(script, fs::perms::owner_all);
+  // Hooks run on every node of the group, each from its own directory:
+  // node1's fails, node2's passes, node3 has none.
+  for (const auto& [node, code] : {std::pair{"node1", 3}, std::pair{"node2", 0}}) {
+    const fs::path dir = cluster_.root(node) / "etc/gantry/hooks/cluster-verify-post.d";
+    fs::create_directories(dir);
+    const fs::path script = dir / "check";
+    std::ofstream(script) << "#!/bin/sh\necho first\necho second\nexit " << code << "\n";
+    fs::permissions(script, fs::perms::owner_all);
+  }
   auto result = verify({"--error-codes"});
   EXPECT_EQ(result.exitCode, 1) << result.out << result.err;
   const auto all = withoutTimestamps(result.out);
@@ -242,9 +246,22 @@ TEST_F(ClusterVerifyTest, FailingPostHook) {
   ASSERT_GE(all.end() - hooks, 3) << result.out;
   EXPECT_TRUE(std::regex_match(
       *(hooks + 1),
-      std::regex(R"(  - ERROR:ENODEHOOKS:node:[0-9a-f-]{36}:Script cluster-verify-post\.d/check failed, output:)")))
+      std::regex(R"(  - ERROR:ENODEHOOKS:node:node1:Script cluster-verify-post\.d/check failed, output:)")))
       << *(hooks + 1);
   EXPECT_EQ(*(hooks + 2), "      first\\nsecond");
+  EXPECT_EQ(std::count_if(hooks, all.end(),
+                          [](const std::string& line) { return line.find("ENODEHOOKS") != std::string::npos; }),
+            1)
+      << result.out;
+
+  // node2's hook fails too: reported under node2's name.
+  std::ofstream(cluster_.root("node2") / "etc/gantry/hooks/cluster-verify-post.d/check")
+      << "#!/bin/sh\necho broken\nexit 1\n";
+  auto both = verify({"--error-codes"});
+  EXPECT_NE(both.out.find("  - ERROR:ENODEHOOKS:node:node2:Script cluster-verify-post.d/check "
+                          "failed, output:\n"),
+            std::string::npos)
+      << both.out;
 }
 
 }  // namespace

@@ -384,6 +384,31 @@ TEST_F(NodedTest, SsconfFilesAndMasterName) {
   EXPECT_FALSE(fs::exists(node.dataDir() / "ssconf_cluster_name"));  // all or nothing
 }
 
+TEST_F(NodedTest, HooksRunnerRunsThisNodesScriptsWithTheGivenEnvironment) {
+  NodeDaemon& node = startReadyNode(1);
+  auto rpc = client();
+  const fs::path dir = node.root() / "etc/gantry/hooks/node-add-post.d";
+  fs::create_directories(dir);
+  std::ofstream(dir / "10-echo") << "#!/bin/sh\necho \"$GANETI_NODE_NAME\"\nexit 1\n";
+  std::ofstream(dir / "20-ok") << "#!/bin/sh\nexit 0\n";
+  std::ofstream(dir / "bad.name") << "#!/bin/sh\nexit 1\n";
+  for (const char* script : {"10-echo", "20-ok", "bad.name"}) {
+    fs::permissions(dir / script, fs::perms::owner_all);
+  }
+  NodeReply ran = rpc.call(node.target(), "hooks_runner",
+                           json{{"hpath", "node-add"},
+                                {"phase", "post"},
+                                {"env", {{"GANETI_NODE_NAME", "node9"}}}});
+  ASSERT_TRUE(ran.ok) << ran.msg;
+  EXPECT_EQ(ran.result, json::parse(R"([["10-echo", 1, "node9\n"], ["20-ok", 2, ""],
+                                        ["bad.name", 0, ""]])"));
+
+  NodeReply escape = rpc.call(node.target(), "hooks_runner",
+                              json{{"hpath", "../../bin"}, {"phase", "post"}, {"env", json::object()}});
+  EXPECT_FALSE(escape.ok);
+  EXPECT_EQ(escape.msg, "Invalid hooks path '../../bin'");
+}
+
 TEST_F(NodedTest, JobQueueUpdateAndRename) {
   NodeDaemon& node = startReadyNode(1);
   auto rpc = client();

@@ -9,7 +9,6 @@
 #include "core/cluster/file_digest.h"
 #include "core/cluster/json_access.h"
 #include "core/cluster/ssconf.h"
-#include "core/cluster/tcp_ping.h"
 #include "core/config/store.h"
 #include "core/query/engine.h"
 #include "core/rpc/node_files.h"
@@ -28,9 +27,6 @@ using nlohmann::json;
 
 // node_verify pings every peer twice; generous for large groups.
 constexpr std::chrono::seconds kNodeVerifyTimeout{60};
-// A node daemon that does not even accept a TCP connection is not waited
-// for (the RPC layer would only notice at its timeout).
-constexpr std::chrono::milliseconds kReachableTimeout{2000};
 constexpr const char* kConfigFile = "config.data";
 
 struct GroupNode {
@@ -87,6 +83,14 @@ class LuClusterVerifyGroup : public LogicalUnit {
   }
 
   std::string hooksPath() const override { return "cluster-verify"; }
+  // Ganeti: no pre hooks; post hooks on every online node of the group.
+  HooksNodes hooksNodes() const override {
+    HooksNodes nodes;
+    for (const auto& node : nodes_) {
+      if (!node.offline()) nodes.post.push_back(node.name());
+    }
+    return nodes;
+  }
   std::string hooksObjectType() const override { return "CLUSTER"; }
   std::map<std::string, std::string> hooksEnv() const override {
     std::map<std::string, std::string> env = {
@@ -123,7 +127,8 @@ class LuClusterVerifyGroup : public LogicalUnit {
     feedback.message("* Gathering information about nodes (" + count + " nodes)");
     verify::RpcWindow window;
     window.start = nowSeconds();
-    auto replies = callReachable(targets, {{"checks", checks}});
+    auto replies =
+        callReachableNodes(services, targets, "node_verify", {{"checks", checks}}, kNodeVerifyTimeout);
     window.end = nowSeconds();
     if (outsideNodes_) feedback.message("* Gathering information about the master node");
     feedback.message("* Gathering disk information (" + count + " nodes)");
@@ -146,7 +151,7 @@ class LuClusterVerifyGroup : public LogicalUnit {
     feedback.message("* Hooks Results");
     for (const auto& r : results) {
       if (r.status != HookResult::Status::kFailed) continue;
-      reporter_->error("ENODEHOOKS", masterUuid_,
+      reporter_->error("ENODEHOOKS", r.node,
                        "Script " + hooksPath() + "-post.d/" + r.script + " failed, output:");
       std::string output = r.output;
       // Ganeti's node strips the output before encoding it on one line.
@@ -165,29 +170,6 @@ class LuClusterVerifyGroup : public LogicalUnit {
   }
 
  private:
-  std::vector<core::rpc::NodeReply> callReachable(
-      const std::vector<core::rpc::NodeTarget>& targets, const json& args) {
-    std::vector<core::rpc::NodeReply> replies(targets.size());
-    std::vector<core::rpc::NodeTarget> callable;
-    std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      const auto& t = targets[i];
-      if (!t.offline && !t.serverKey.empty() &&
-          !core::cluster::tcpPing("", t.address, t.port, kReachableTimeout)) {
-        replies[i].node = t.name;
-        replies[i].code = sdk::ErrorCode::kEnvironment;
-        replies[i].msg = "Error while contacting node " + t.name + ": cannot connect to " +
-                         t.address + " port " + std::to_string(t.port);
-        continue;
-      }
-      callable.push_back(t);
-      index.push_back(i);
-    }
-    auto got = callNodes(services, callable, "node_verify", args, kNodeVerifyTimeout);
-    for (std::size_t i = 0; i < got.size(); ++i) replies[index[i]] = std::move(got[i]);
-    return replies;
-  }
-
   bool skipped(const std::string& check) const {
     if (!op.has("skip_checks")) return false;
     const auto& list = op.get("skip_checks");
