@@ -150,6 +150,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addDemoteProcedure(table, node);
   addLeaveProcedure(table, node);
   addHooksProcedure(table, node);
+  addOsProcedures(table, node);
   addStopMasterProcedure(table, node);
   addVerifyProcedure(table, node);
 }

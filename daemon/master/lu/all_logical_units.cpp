@@ -15,6 +15,7 @@ void registerClusterVerifyGroup();
 void registerNodeAdd();
 void registerNodeSetParams();
 void registerNodeRemove();
+void registerOsDiagnose();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -28,6 +29,7 @@ void registerAllLogicalUnits() {
     registerNodeAdd();
     registerNodeSetParams();
     registerNodeRemove();
+  registerOsDiagnose();
     return true;
   }();
   (void)done;
