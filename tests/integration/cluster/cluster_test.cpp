@@ -234,6 +234,8 @@ TEST(VirtualClusterTest, ClusterInfoModifyAndDestroy) {
   EXPECT_NE(info.out.find("\nEnabled hypervisors: fake\n"), std::string::npos);
   EXPECT_NE(info.out.find("\n  candidate pool size: 10\n"), std::string::npos);
   EXPECT_NE(info.out.find("\n  master netdev: lo\n"), std::string::npos);
+  // The master IP is the cluster name's own loopback address.
+  EXPECT_EQ(readFile(cluster.dataDir("node1") / "ssconf_master_ip"), cluster.base() + ".1.254\n");
 
   auto again = cluster.exec("node1", "gnt-cluster", {"init", "cluster"});
   EXPECT_EQ(again.exitCode, 1);
