@@ -8,6 +8,7 @@
 #include "core/luxi/request_args.h"
 #include "core/version.h"
 #include "daemon/master/job_resource.h"
+#include "daemon/master/instance_resource.h"
 #include "daemon/master/node_resource.h"
 
 namespace gantry::daemon::master {
@@ -79,6 +80,7 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
       auto q = core::luxi::decodeQueryArgs(args);
       if (q.what == "job") return queryJobs(queue_, q.fields, q.filter);
       if (q.what == "node") return queryNodes(services_, q.fields, q.filter);
+      if (q.what == "instance") return queryInstances(services_, q.fields, q.filter);
       throw core::luxi::opPrereqError("Query on '" + q.what + "' is not implemented yet",
                                       "wrong_input");
     }
@@ -86,6 +88,7 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
       auto q = core::luxi::decodeQueryFieldsArgs(args);
       if (q.what == "job") return jobResource().queryFields(q.fields);
       if (q.what == "node") return nodeResource().queryFields(q.fields);
+      if (q.what == "instance") return instanceResource().queryFields(q.fields);
       throw core::luxi::opPrereqError(
           "Query fields of '" + q.what + "' are not implemented yet", "wrong_input");
     }

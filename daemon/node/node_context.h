@@ -37,6 +37,8 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// demote_from_mc.
 void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
+/// Instance disks and lifecycle (instance_procedures.cpp).
+void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// os_diagnose (os_procedures.cpp).
 void addOsProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// hooks_runner (hooks_procedure.cpp).

@@ -16,6 +16,9 @@ void registerNodeAdd();
 void registerNodeSetParams();
 void registerNodeRemove();
 void registerOsDiagnose();
+void registerInstanceCreate();
+void registerInstanceRemove();
+void registerInstancePower();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -30,6 +33,9 @@ void registerAllLogicalUnits() {
     registerNodeSetParams();
     registerNodeRemove();
   registerOsDiagnose();
+  registerInstanceCreate();
+  registerInstanceRemove();
+  registerInstancePower();
     return true;
   }();
   (void)done;

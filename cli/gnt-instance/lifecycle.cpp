@@ -1,0 +1,77 @@
+// gnt-instance remove, startup and shutdown: one job per instance.
+#include <iostream>
+
+#include "cli/common/confirm.h"
+#include "cli/gnt-instance/commands.h"
+#include "core/luxi/errors.h"
+
+namespace gantry::cli::instance {
+using core::luxi::Json;
+
+namespace {
+
+std::int64_t seconds(const ParsedOptions& o, const char* dest, std::int64_t fallback) {
+  auto text = o.value(dest);
+  if (!text) return fallback;
+  try {
+    std::size_t pos = 0;
+    const auto value = std::stoll(*text, &pos);
+    if (pos == text->size() && value >= 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw core::luxi::opPrereqError("Invalid timeout '" + *text + "'", "wrong_input");
+}
+
+// Each instance in its own job, waited for in turn.
+int perInstance(const Invocation& inv, const std::function<Json(const std::string&)>& build) {
+  auto client = connectMaster();
+  for (const auto& name : inv.options.args) {
+    submitAndWait(client, Json::array({build(name)}), inv, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int remove(const Invocation& inv) {
+  const auto& o = inv.options;
+  const std::string name = o.args.at(0);
+  if (!o.flag("force") &&
+      !askYesNo("This will remove the volumes of the instance " + name +
+                " (including mirrors), thus removing all the data of the instance. Continue?")) {
+    return 1;
+  }
+  Json op = {{"OP_ID", "OP_INSTANCE_REMOVE"},
+             {"instance_name", name},
+             {"ignore_failures", o.flag("ignore_failures")},
+             {"shutdown_timeout", seconds(o, "shutdown_timeout", 120)}};
+  auto client = connectMaster();
+  submitAndWait(client, Json::array({op}), inv, std::cout);
+  return 0;
+}
+
+int startup(const Invocation& inv) {
+  const auto& o = inv.options;
+  return perInstance(inv, [&](const std::string& name) {
+    return Json{{"OP_ID", "OP_INSTANCE_STARTUP"},
+                {"instance_name", name},
+                {"force", o.flag("force")},
+                {"ignore_offline_nodes", o.flag("ignore_offline")},
+                {"no_remember", o.flag("no_remember")},
+                {"startup_paused", o.flag("paused")}};
+  });
+}
+
+int shutdown(const Invocation& inv) {
+  const auto& o = inv.options;
+  const auto timeout = seconds(o, "timeout", 120);
+  return perInstance(inv, [&](const std::string& name) {
+    return Json{{"OP_ID", "OP_INSTANCE_SHUTDOWN"},
+                {"instance_name", name},
+                {"timeout", timeout},
+                {"ignore_offline_nodes", o.flag("ignore_offline")},
+                {"no_remember", o.flag("no_remember")}};
+  });
+}
+
+}  // namespace gantry::cli::instance

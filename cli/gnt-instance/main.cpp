@@ -1,0 +1,73 @@
+// gnt-instance: the instance commands built so far (add, list, remove,
+// startup, shutdown); the rest of Ganeti's set follows.
+#include "cli/gnt-instance/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace gantry::cli;
+  using namespace gantry::cli::instance;
+  const OptionSpec force = {"-f", "--force", "force", false, "", "Do not ask for confirmation", {}};
+  const OptionSpec ignoreOffline = {"", "--ignore-offline", "ignore_offline", false, "",
+                                    "Ignore offline nodes and do as much as possible", {}};
+  const OptionSpec noRemember = {"", "--no-remember", "no_remember", false, "",
+                                 "Perform but do not record the change in the configuration",
+                                 {}};
+  auto addOptions = submitOptions();
+  addOptions.insert(
+      addOptions.end(),
+      {{"-t", "--disk-template", "disk_template", true, "TEMPL", "Custom disk setup", {}},
+       {"-s", "--os-size", "sd_size", true, "SIZE", "Disk size for a single-disk instance", {}},
+       {"", "--disk", "disks", true, "<idx>:<params>", "Disk parameters", {}},
+       {"", "--net", "nics", true, "<idx>:<params>", "NIC parameters", {}},
+       {"", "--no-nics", "no_nics", false, "", "Do not create any network cards", {}},
+       {"-o", "--os-type", "os", true, "<os>", "What OS to run", {}},
+       {"-n", "--node", "node", true, "<node>[:<secondary-node>]", "Target node", {}},
+       {"-B", "--backend-parameters", "beparams", true, "BEPARAMS", "Backend parameters", {}},
+       {"-H", "--hypervisor-parameters", "hypervisor", true, "HYPERVISOR",
+        "Hypervisor and hypervisor options", {}},
+       {"-O", "--os-parameters", "osparams", true, "<key>=<val>", "OS parameters", {}},
+       {"", "--no-start", "no_start", false, "", "Don't start the instance after creation", {}},
+       {"", "--no-install", "no_install", false, "", "Do not install the OS", {}},
+       {"", "--no-ip-check", "no_ip_check", false, "", "Don't check that the IP is free", {}},
+       {"", "--no-name-check", "no_name_check", false, "", "Don't check the name resolves", {}},
+       {"", "--force-variant", "force_variant", false, "", "Force an unknown variant", {}},
+       {"", "--file-storage-dir", "file_storage_dir", true, "<dir>",
+        "Relative path under the cluster's file storage directory", {}},
+       {"", "--file-driver", "file_driver", true, "<driver>", "Driver to use for file disks",
+        {"loop", "blktap", "blktap2"}},
+       {"", "--tags", "tags", true, "TAG[,TAG...]", "Tags for the new instance", {}}});
+  auto removeOptions = submitOptions();
+  removeOptions.insert(removeOptions.end(),
+                       {force,
+                        {"", "--ignore-failures", "ignore_failures", false, "",
+                         "Remove the instance from the cluster even if shutdown or disk removal "
+                         "fails",
+                         {}},
+                        {"", "--shutdown-timeout", "shutdown_timeout", true, "TIMEOUT",
+                         "Seconds to wait for the instance to shut down", {}}});
+  auto startOptions = submitOptions();
+  startOptions.insert(startOptions.end(),
+                      {force, ignoreOffline, noRemember,
+                       {"", "--paused", "paused", false, "", "Pause instance at startup", {}}});
+  auto stopOptions = submitOptions();
+  stopOptions.insert(stopOptions.end(),
+                     {ignoreOffline, noRemember,
+                      {"", "--timeout", "timeout", true, "TIMEOUT",
+                       "Seconds to wait before forcing the shutdown (default 120)", {}}});
+  const std::vector<OptionSpec> listOptions = {
+      {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
+      {"", "--no-headers", "no_headers", false, "", "Don't display column headers", {}},
+      {"", "--separator", "separator", true, "SEPARATOR", "Separator between output fields", {}},
+      {"", "--units", "units", true, "UNITS", "Specify units for output", {"h", "m", "g", "t"}},
+  };
+  std::vector<Command> commands = {
+      {"add", {}, "<instance-name>", "Creates and adds a new instance to the cluster",
+       addOptions, 1, 1, add},
+      {"list", {}, "[<instance>...]", "Lists the instances and their status", listOptions, 0, -1,
+       list},
+      {"remove", {}, "<instance>", "Shuts down the instance and removes it", removeOptions, 1, 1,
+       gantry::cli::instance::remove},
+      {"startup", {"start"}, "<instance>...", "Starts an instance", startOptions, 1, -1, startup},
+      {"shutdown", {"stop"}, "<instance>...", "Stops an instance", stopOptions, 1, -1, shutdown},
+  };
+  return runTool("gnt-instance", argc, argv, commands);
+}

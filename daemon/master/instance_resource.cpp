@@ -1,0 +1,259 @@
+#include "daemon/master/instance_resource.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/cluster/json_access.h"
+#include "core/config/store.h"
+#include "core/luxi/errors.h"
+#include "daemon/master/cluster/node_rpc.h"
+#include "daemon/master/instance/instance_description.h"
+
+namespace gantry::daemon::master {
+namespace {
+using core::query::Cell;
+using core::query::CompareMode;
+using core::query::FieldKind;
+using core::query::FieldSpec;
+using core::query::Json;
+using core::query::ResultStatus;
+
+FieldSpec field(const char* name, const char* title, FieldKind kind, const char* doc,
+                CompareMode mode = CompareMode::kNormal) {
+  return FieldSpec{{name, title, kind, doc}, mode};
+}
+
+const std::set<std::string>& liveFields() {
+  static const std::set<std::string> fields = {"oper_state", "oper_ram", "oper_vcpus", "status"};
+  return fields;
+}
+
+struct InstanceRow {
+  nlohmann::json instance;
+  std::string uuid;
+};
+
+// What the nodes said: instance name -> (node uuid, info); nodes that
+// could not be asked.
+struct LiveData {
+  std::map<std::string, std::pair<std::string, nlohmann::json>> running;
+  std::set<std::string> failedNodes;
+};
+
+}  // namespace
+
+const core::query::Resource& instanceResource() {
+  static const core::query::Resource resource(
+      "instance", "name",
+      {
+          field("name", "Instance", FieldKind::kText, "Instance name", CompareMode::kHostname),
+          field("uuid", "UUID", FieldKind::kText, "Instance UUID"),
+          field("hypervisor", "Hypervisor", FieldKind::kText, "Hypervisor name"),
+          field("os", "OS", FieldKind::kText, "Operating system"),
+          field("pnode", "Primary_node", FieldKind::kText, "Primary node"),
+          field("snodes", "Secondary_Nodes", FieldKind::kOther, "Secondary nodes"),
+          field("admin_state", "InstanceState", FieldKind::kText,
+                "Desired state of the instance"),
+          field("admin_state_source", "InstanceStateSource", FieldKind::kText,
+                "Who last changed the desired state of the instance"),
+          field("admin_up", "Autostart", FieldKind::kBool,
+                "Desired state of the instance (true if up)"),
+          field("disks_active", "DisksActive", FieldKind::kBool,
+                "Desired state of the instance disks"),
+          field("disk_template", "Disk_template", FieldKind::kText,
+                "Instance disk template"),
+          field("disk.count", "Disks", FieldKind::kNumber, "Number of disks"),
+          field("disk.sizes", "Disk_sizes", FieldKind::kOther, "List of disk sizes"),
+          field("disk_usage", "DiskUsage", FieldKind::kUnit,
+                "Total disk space used by instance on each of its nodes"),
+          field("nic.count", "NICs", FieldKind::kNumber, "Number of network interfaces"),
+          field("nic.macs", "NIC_MACs", FieldKind::kOther, "List containing each NIC's MAC"),
+          field("be/maxmem", "ConfigMaxMem", FieldKind::kUnit, "The maximum memory size"),
+          field("be/memory", "ConfigMaxMem", FieldKind::kUnit, "The maximum memory size"),
+          field("be/minmem", "ConfigMinMem", FieldKind::kUnit, "The minimum memory size"),
+          field("be/vcpus", "ConfigVCPUs", FieldKind::kNumber, "The number of VCPUs"),
+          field("vcpus", "ConfigVCPUs", FieldKind::kNumber, "The number of VCPUs"),
+          field("oper_state", "Running", FieldKind::kBool,
+                "Actual state of instance; if this field is unavailable, the instance is not "
+                "running"),
+          field("oper_ram", "Memory", FieldKind::kUnit,
+                "Actual memory usage as seen by hypervisor"),
+          field("oper_vcpus", "VCPUs", FieldKind::kNumber,
+                "Actual number of VCPUs as seen by hypervisor"),
+          field("status", "Status", FieldKind::kText,
+                "Instance status; \"running\" if instance is set to be running and actually "
+                "is, \"ADMIN_down\" if instance is stopped and is not running, \"ERROR_up\" if "
+                "instance is stopped but is running, \"ERROR_down\" if instance is set to be "
+                "running but isn't, \"ERROR_nodedown\" if instance's primary node is down, "
+                "\"ERROR_nodeoffline\" if instance's primary node is marked offline, "
+                "\"ADMIN_offline\" if instance is offline and does not use dynamic resources, "
+                "\"USER_down\" if the instance was shut down by its user"),
+          field("tags", "Tags", FieldKind::kOther, "Tags"),
+          field("ctime", "CTime", FieldKind::kTimestamp, "Creation timestamp"),
+          field("mtime", "MTime", FieldKind::kTimestamp, "Modification timestamp"),
+          field("serial_no", "SerialNo", FieldKind::kNumber, "Instance object serial number"),
+          field("network_port", "Network_port", FieldKind::kOther,
+                "Instance network port if available (e.g. for VNC console)"),
+      });
+  return resource;
+}
+
+core::query::Json queryInstances(MasterServices& services, const std::vector<std::string>& fields,
+                                 const core::query::Filter& filter) {
+  if (services.config == nullptr) {
+    throw core::luxi::configurationError(
+        "I do not have access to a valid configuration, cannot process queries");
+  }
+  core::query::PreparedQuery prepared(instanceResource(), fields, filter);
+  const auto needed = prepared.neededFields();
+  const bool wantLive = std::any_of(needed.begin(), needed.end(), [](const std::string& f) {
+    return liveFields().count(f) != 0;
+  });
+
+  const nlohmann::json doc = services.config->get("");
+  const auto nodes = core::cluster::objectMember(doc, "nodes");
+  const auto disks = doc.value("disks", nlohmann::json::object());
+  std::vector<InstanceRow> rows;
+  for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
+    rows.push_back({inst, uuid});
+  }
+  std::sort(rows.begin(), rows.end(), [](const InstanceRow& a, const InstanceRow& b) {
+    return core::query::naturalLess(a.instance.value("name", ""), b.instance.value("name", ""));
+  });
+  auto nodeName = [&](const std::string& uuid) {
+    return nodes.value(uuid, nlohmann::json::object()).value("name", uuid);
+  };
+
+  LiveData live;
+  bool liveFetched = false;
+  auto fetchLive = [&] {
+    if (!wantLive || liveFetched) return;
+    liveFetched = true;
+    const auto hvs = doc.value("/cluster/enabled_hypervisors"_json_pointer, nlohmann::json::array());
+    std::vector<core::rpc::NodeTarget> targets;
+    std::vector<std::string> uuids;
+    for (const auto& [uuid, node] : nodes.items()) {
+      if (node.value("offline", false)) continue;
+      targets.push_back(nodeTarget(services, node));
+      uuids.push_back(uuid);
+    }
+    auto replies = callNodes(services, targets, "all_instances_info", {{"hypervisors", hvs}},
+                             std::chrono::seconds(10));
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if (!replies[i].ok) {
+        live.failedNodes.insert(uuids[i]);
+        continue;
+      }
+      for (const auto& [name, info] : replies[i].result.items()) {
+        // A copy on its primary node wins over one found elsewhere.
+        live.running.try_emplace(name, uuids[i], info);
+      }
+    }
+  };
+
+  core::query::ItemSource source;
+  source.scan = [&] {
+    fetchLive();
+    std::vector<core::query::ItemHandle> handles;
+    for (std::size_t i = 0; i < rows.size(); ++i) handles.push_back(i);
+    return handles;
+  };
+  source.lookup = [&](const std::vector<core::query::FilterValue>& values) {
+    fetchLive();
+    std::vector<std::string> all;
+    for (const auto& row : rows) all.push_back(row.instance.value("name", ""));
+    std::vector<core::query::ItemHandle> handles;
+    for (const auto& value : values) {
+      const std::string key = value.isString() ? value.string() : std::to_string(value.number());
+      const std::string name = core::query::resolveName("Instance", all, key);
+      handles.push_back(static_cast<std::size_t>(
+          std::find(all.begin(), all.end(), name) - all.begin()));
+    }
+    return handles;
+  };
+  source.cell = [&](core::query::ItemHandle h, const FieldSpec& spec) -> Cell {
+    const InstanceRow& row = rows[h];
+    const auto& inst = row.instance;
+    const std::string& f = spec.def.name;
+    const std::string name = inst.value("name", "");
+    const std::string pnode = inst.value("primary_node", "");
+    const bool pnodeOffline = nodes.value(pnode, nlohmann::json::object()).value("offline", false);
+    const auto running = live.running.find(name);
+    const bool isRunning = running != live.running.end();
+    if (f == "status") {
+      if (pnodeOffline) return Cell::normal(Json("ERROR_nodeoffline"));
+      if (live.failedNodes.count(pnode)) return Cell::normal(Json("ERROR_nodedown"));
+      const std::string admin = inst.value("admin_state", "down");
+      if (isRunning) {
+        if (running->second.first != pnode) return Cell::normal(Json("ERROR_wrongnode"));
+        return Cell::normal(Json(admin == "up" ? "running" : "ERROR_up"));
+      }
+      if (admin == "up") return Cell::normal(Json("ERROR_down"));
+      if (admin == "down") {
+        return Cell::normal(
+            Json(inst.value("admin_state_source", "admin") == "user" ? "USER_down" : "ADMIN_down"));
+      }
+      return Cell::normal(Json("ADMIN_offline"));
+    }
+    if (f == "oper_state" || f == "oper_ram" || f == "oper_vcpus") {
+      if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);
+      if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
+      if (f == "oper_state") return Cell::normal(Json(isRunning));
+      if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
+      return Cell::normal(Json(running->second.second.value(f == "oper_ram" ? "memory" : "vcpus", 0)));
+    }
+    if (f == "name") return Cell::normal(Json(name));
+    if (f == "uuid") return Cell::normal(Json(row.uuid));
+    if (f == "hypervisor" || f == "os") return Cell::normal(Json(inst.value(f, "")));
+    if (f == "pnode") return Cell::normal(Json(nodeName(pnode)));
+    std::vector<std::string> snodes;
+    std::vector<std::int64_t> sizes;
+    std::string disktemplate = "diskless";
+    for (const auto& duuid : inst.value("disks", nlohmann::json::array())) {
+      const auto disk = disks.value(duuid.get<std::string>(), nlohmann::json::object());
+      disktemplate = disk.value("dev_type", disktemplate);
+      sizes.push_back(disk.value("size", 0));
+      for (const auto& n : disk.value("nodes", nlohmann::json::array())) {
+        const std::string nu = n.get<std::string>();
+        if (nu != pnode && std::find(snodes.begin(), snodes.end(), nodeName(nu)) == snodes.end()) {
+          snodes.push_back(nodeName(nu));
+        }
+      }
+    }
+    if (f == "snodes") return Cell::normal(Json(snodes));
+    if (f == "disk_template") return Cell::normal(Json(disktemplate));
+    if (f == "disk.count") return Cell::normal(Json(sizes.size()));
+    if (f == "disk.sizes") return Cell::normal(Json(sizes));
+    if (f == "disk_usage") {
+      std::int64_t total = 0;
+      for (auto s : sizes) total += s;
+      return Cell::normal(Json(disktemplate == "diskless" ? 0 : total));
+    }
+    const auto nics = inst.value("nics", nlohmann::json::array());
+    if (f == "nic.count") return Cell::normal(Json(nics.size()));
+    if (f == "nic.macs") {
+      Json macs = Json::array();
+      for (const auto& nic : nics) macs.push_back(nic.value("mac", ""));
+      return Cell::normal(macs);
+    }
+    const auto be = filledBeparams(doc, inst);
+    if (f == "be/maxmem" || f == "be/memory") return Cell::normal(Json(be.value("maxmem", 0)));
+    if (f == "be/minmem") return Cell::normal(Json(be.value("minmem", 0)));
+    if (f == "be/vcpus" || f == "vcpus") return Cell::normal(Json(be.value("vcpus", 1)));
+    if (f == "admin_state") return Cell::normal(Json(inst.value("admin_state", "down")));
+    if (f == "admin_state_source") {
+      return Cell::normal(Json(inst.value("admin_state_source", "admin")));
+    }
+    if (f == "admin_up") return Cell::normal(Json(inst.value("admin_state", "down") == "up"));
+    if (f == "disks_active") return Cell::normal(Json(inst.value("disks_active", false)));
+    if (f == "tags") return Cell::normal(Json(inst.value("tags", nlohmann::json::array())));
+    if (f == "ctime" || f == "mtime") return Cell::normal(Json(inst.value(f, 0.0)));
+    if (f == "serial_no") return Cell::normal(Json(inst.value("serial_no", 0)));
+    if (f == "network_port") return Cell::normal(Json(inst.value("network_port", nlohmann::json(nullptr))));
+    return Cell::withStatus(ResultStatus::kUnavail);
+  };
+  return core::query::runQuery(prepared, source);
+}
+
+}  // namespace gantry::daemon::master

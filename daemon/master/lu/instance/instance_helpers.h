@@ -1,0 +1,44 @@
+// What the instance logical units share: finding an instance by name,
+// checking a node's free memory, and the node calls that start and stop
+// an instance on its primary node.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/master/instance/instance_description.h"
+#include "daemon/master/lu/logical_unit.h"
+
+namespace gantry::daemon::master {
+
+/// The uuid of instance `name`; PrereqError "Instance '<n>' not known"
+/// (unknown_entity) if there is none.
+std::string requireInstance(const nlohmann::json& doc, const std::string& name);
+
+/// PrereqError "Can't use offline node <n>" for an offline node.
+void requireOnlineNode(const nlohmann::json& node);
+
+/// Ganeti's CheckNodeFreeMemory: the node's free memory for `hypervisor`
+/// must cover `neededMiB`, else "Not enough memory on node <n> for
+/// <reason>: needed <x> MiB, available <y> MiB" (insufficient_resources).
+void requireFreeMemory(MasterServices& services, const nlohmann::json& node,
+                       const std::string& hypervisor, std::int64_t neededMiB,
+                       const std::string& reason);
+
+/// Whether the instance runs on its primary node now; nullopt when the
+/// node could not be asked.
+std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
+                                    const std::string& hypervisor);
+
+/// instance_start on the primary node; ExecError "Could not start
+/// instance: <why>" when it fails.
+void startOnPrimary(MasterServices& services, const InstanceDescription& d);
+
+/// instance_shutdown on the primary node; returns the error text, empty on
+/// success.
+std::string stopOnPrimary(MasterServices& services, const InstanceDescription& d,
+                          std::chrono::seconds timeout);
+
+}  // namespace gantry::daemon::master

@@ -1,0 +1,91 @@
+// OP_INSTANCE_REMOVE: stops the instance on its primary node, removes its
+// disks there through the storage plugins and drops it and its disks from
+// the config. With ignore_failures a failed stop or disk removal is only
+// a warning (Ganeti's --ignore-failures).
+#include "core/config/store.h"
+#include "core/locking/lock_manager.h"
+#include "daemon/master/cluster/config_helpers.h"
+#include "daemon/master/cluster/config_push.h"
+#include "daemon/master/cluster/node_rpc.h"
+#include "daemon/master/lu/instance/instance_helpers.h"
+
+namespace gantry::daemon::master {
+namespace {
+using core::config::jsonPointer;
+using core::config::StoreOp;
+using nlohmann::json;
+
+class LuInstanceRemove : public LogicalUnit {
+ public:
+  using LogicalUnit::LogicalUnit;
+
+  std::string hooksPath() const override { return "instance-remove"; }
+  std::string hooksObjectType() const override { return "INSTANCE"; }
+  std::map<std::string, std::string> hooksEnv() const override {
+    return {{"INSTANCE_NAME", name_}, {"INSTANCE_PRIMARY", description_.primaryNodeName}};
+  }
+
+  void expandNames() override {
+    name_ = op.getString("instance_name");
+    // An unknown name is refused before any lock is asked for.
+    if (services.config != nullptr) requireInstance(services.config->get(""), name_);
+    neededLocks[core::locking::Level::kInstance] = {false, {name_}};
+  }
+
+  void checkPrereq() override {
+    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
+    doc_ = services.config->get("");
+    uuid_ = requireInstance(doc_, name_);
+    description_ = describeInstance(doc_, uuid_);
+  }
+
+  json exec() override {
+    const bool ignore = op.getBool("ignore_failures");
+    const auto timeout = std::chrono::seconds(op.getInt("shutdown_timeout"));
+    const json& node = description_.primaryNode;
+    if (!node.value("offline", false)) {
+      const std::string error = stopOnPrimary(services, description_, timeout);
+      if (!error.empty()) {
+        const std::string text = "Could not shutdown instance " + name_ + " on node " +
+                                 description_.primaryNodeName + ": " + error;
+        if (!ignore) throw ExecError(text);
+        feedback.warning(text);
+      }
+      for (const auto& disk : description_.disks) {
+        auto reply = callNode(services, nodeTarget(services, node), "blockdev_remove",
+                              {{"disk", disk}}, std::chrono::seconds(300));
+        if (!reply.ok) {
+          const std::string text = "Could not remove disk " + disk.value("iv_name", "") +
+                                   " on node " + description_.primaryNodeName + ": " + reply.msg;
+          if (!ignore) throw ExecError("Can't remove instance's disks: " + text);
+          feedback.warning(text);
+        }
+      }
+    } else if (!ignore) {
+      throw ExecError("Can't remove instance's disks: node " + description_.primaryNodeName +
+                      " is offline");
+    }
+    core::config::StoreChange change = {StoreOp::remove(jsonPointer({"instances", uuid_}))};
+    for (const auto& disk : doc_.at("instances").at(uuid_).value("disks", json::array())) {
+      change.push_back(StoreOp::remove(jsonPointer({"disks", disk.get<std::string>()})));
+    }
+    bumpCluster(doc_, change, nowSeconds());
+    commitAndDistribute(services, change, feedback);
+    return nullptr;
+  }
+
+ private:
+  json doc_;
+  std::string name_, uuid_;
+  InstanceDescription description_;
+};
+
+}  // namespace
+
+void registerInstanceRemove() {
+  registerLogicalUnit("OP_INSTANCE_REMOVE", [](const auto& op, auto& services, auto& ctx) {
+    return std::make_unique<LuInstanceRemove>(op, services, ctx);
+  });
+}
+
+}  // namespace gantry::daemon::master

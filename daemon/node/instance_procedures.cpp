@@ -1,0 +1,237 @@
+// What the master asks of a node for an instance's disks and life:
+// blockdev_create, blockdev_remove (through the storage plugin of the
+// disk's template), instance_os_add (the OS provider installs the OS onto
+// the assembled disks), instance_start, instance_shutdown and
+// all_instances_info (through the hypervisor plugin). Instances and disks
+// arrive in the JSON forms of core/cluster/spec_json.h.
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cluster/spec_json.h"
+#include "core/plugins/registry.h"
+#include "core/rpc/small_file.h"
+#include "daemon/node/node_context.h"
+#include "gantry/sdk/hypervisor.h"
+#include "gantry/sdk/os_provider.h"
+#include "gantry/sdk/storage.h"
+
+namespace gantry::daemon::node {
+namespace {
+using core::cluster::diskSpecFromJson;
+using core::cluster::instanceSpecFromJson;
+using core::cluster::SpecJsonError;
+using nlohmann::json;
+using sdk::Error;
+using sdk::ErrorCode;
+
+sdk::Result<sdk::Storage*> storageFor(NodeContext& node, const std::string& devType) {
+  auto plugin = node.registry->get<sdk::Storage>(devType);
+  if (!plugin) {
+    return Error{ErrorCode::kNotFound,
+                 "Storage plugin '" + devType + "' is not loaded on this node"};
+  }
+  return *plugin;
+}
+
+sdk::Result<sdk::Hypervisor*> hypervisorFor(NodeContext& node, const std::string& name) {
+  auto plugin = node.registry->get<sdk::Hypervisor>(name);
+  if (!plugin) {
+    return Error{ErrorCode::kNotFound, "Hypervisor plugin '" + name + "' is not loaded on this node"};
+  }
+  return *plugin;
+}
+
+// A file disk's path is written in the config under the cluster's file
+// storage directory (ssconf); this node keeps file storage in a directory
+// of its own (below its root on a virtual cluster), so the prefix is
+// swapped for it.
+void localizeDisk(const NodeContext& node, sdk::DiskSpec& disk) {
+  struct Kind {
+    const char* devType;
+    const char* ssconfKey;
+    std::filesystem::path local;
+  };
+  for (const Kind& kind : {Kind{"file", "ssconf_file_storage_dir", node.paths.fileStorageDir},
+                           Kind{"sharedfile", "ssconf_shared_file_storage_dir",
+                                node.paths.sharedFileStorageDir}}) {
+    if (disk.devType != kind.devType || disk.logicalId.size() != 2) continue;
+    auto clusterDir = core::rpc::readSmallFile(node.paths.dataDir / kind.ssconfKey, 4096);
+    if (!clusterDir) continue;
+    std::string prefix = core::rpc::trimRight(std::move(*clusterDir));
+    if (prefix.empty()) continue;
+    if (prefix.back() != '/') prefix += '/';
+    const std::string& path = disk.logicalId[1];
+    if (path.rfind(prefix, 0) == 0) {
+      disk.logicalId[1] = (kind.local / path.substr(prefix.size())).string();
+    }
+  }
+  for (auto& child : disk.children) localizeDisk(node, child);
+}
+
+sdk::DiskSpec localDiskSpec(const NodeContext& node, const json& value) {
+  sdk::DiskSpec disk = diskSpecFromJson(value);
+  localizeDisk(node, disk);
+  return disk;
+}
+
+json deviceJson(const sdk::DeviceInfo& device) {
+  return {{"path", device.devicePath.string()}, {"uri", device.uri}};
+}
+
+// Decoding errors are the caller's: an answer, not a crash.
+template <typename Body>
+sdk::Result<json> decoded(Body&& body) {
+  try {
+    return body();
+  } catch (const SpecJsonError& e) {
+    return Error{ErrorCode::kInvalid, e.what()};
+  }
+}
+
+sdk::Result<json> createDisk(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::DiskSpec disk = localDiskSpec(node, args.at("disk"));
+    auto storage = storageFor(node, disk.devType);
+    if (!storage) return std::move(storage).error();
+    auto device = (*storage)->create(disk);
+    if (!device) return std::move(device).error();
+    return deviceJson(*device);
+  });
+}
+
+sdk::Result<json> removeDisk(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::DiskSpec disk = localDiskSpec(node, args.at("disk"));
+    auto storage = storageFor(node, disk.devType);
+    if (!storage) return std::move(storage).error();
+    if (auto removed = (*storage)->remove(disk); !removed) return std::move(removed).error();
+    return json(nullptr);
+  });
+}
+
+// The instance with its disks assembled here and their paths filled in.
+sdk::Result<sdk::InstanceSpec> withAssembledDisks(NodeContext& node, const json& args) {
+  sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+  const json disks = args.value("disks", json::array());
+  for (std::size_t i = 0; i < disks.size(); ++i) {
+    const sdk::DiskSpec disk = localDiskSpec(node, disks[i]);
+    auto storage = storageFor(node, disk.devType);
+    if (!storage) return std::move(storage).error();
+    auto device = (*storage)->assemble(disk);
+    if (!device) return std::move(device).error();
+    if (i < instance.disks.size()) {
+      instance.disks[i].devicePath = device->devicePath;
+      instance.disks[i].uri = device->uri;
+    }
+  }
+  return instance;
+}
+
+sdk::Result<json> addOs(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    auto instance = withAssembledDisks(node, args);
+    if (!instance) return std::move(instance).error();
+    const std::string osName = instance->os.substr(0, instance->os.find('+'));
+    sdk::OsProvider* provider = nullptr;
+    for (const auto& name : node.registry->names(sdk::OsProvider::kKind)) {
+      auto candidate = node.registry->get<sdk::OsProvider>(name);
+      if (candidate && (*candidate)->findOs(osName)) {
+        provider = *candidate;
+        break;
+      }
+    }
+    if (provider == nullptr) {
+      return Error{ErrorCode::kNotFound, "OS '" + osName + "' not found on this node"};
+    }
+    sdk::OsRequest request;
+    request.instance = *instance;
+    request.osName = instance->os;
+    request.osParams = core::cluster::paramsFromJson(args.value("osparams", json::object()),
+                                                     "osparams");
+    request.osParamsPrivate = core::cluster::paramsFromJson(
+        args.value("osparams_private", json::object()), "osparams_private");
+    request.debugLevel = args.value("debug", 0);
+    request.reinstall = args.value("reinstall", false);
+    std::string output;
+    request.output = &output;
+    if (auto created = provider->create(request); !created) return std::move(created).error();
+    return json{{"output", output}};
+  });
+}
+
+sdk::Result<json> startInstance(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    auto instance = withAssembledDisks(node, args);
+    if (!instance) return std::move(instance).error();
+    auto hv = hypervisorFor(node, instance->hypervisor);
+    if (!hv) return std::move(hv).error();
+    if (auto started = (*hv)->startInstance(*instance, args.value("paused", false)); !started) {
+      return std::move(started).error();
+    }
+    return json(nullptr);
+  });
+}
+
+sdk::Result<json> shutdownInstance(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    const auto timeout = std::chrono::seconds(args.value("timeout", 120));
+    if (auto stopped = (*hv)->stopInstance(instance, sdk::StopMode::kSoft, timeout); !stopped) {
+      return std::move(stopped).error();
+    }
+    (void)(*hv)->cleanupInstance(instance.name);
+    return json(nullptr);
+  });
+}
+
+// {instance name: {memory, vcpus, state, time}} over the hypervisors named.
+sdk::Result<json> allInstancesInfo(NodeContext& node, const json& args) {
+  json out = json::object();
+  for (const auto& name : args.at("hypervisors")) {
+    auto hv = hypervisorFor(node, name.get<std::string>());
+    if (!hv) return std::move(hv).error();
+    auto all = (*hv)->allInstancesInfo();
+    if (!all) return std::move(all).error();
+    for (const auto& info : *all) {
+      out[info.name] = {{"memory", info.memoryMiB},
+                        {"vcpus", info.vcpus},
+                        {"state", core::cluster::instanceStateName(info.state)},
+                        {"time", info.cpuTimeSeconds}};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
+  using core::rpc::ArgType;
+  using core::rpc::CallContext;
+  table.add({"blockdev_create", {{"disk", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return createDisk(node, a); }});
+  table.add({"blockdev_remove", {{"disk", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return removeDisk(node, a); }});
+  table.add({"instance_os_add",
+             {{"instance", ArgType::kObject, true},
+              {"disks", ArgType::kArray, true},
+              {"osparams", ArgType::kObject, false},
+              {"osparams_private", ArgType::kObject, false},
+              {"debug", ArgType::kInt, false},
+              {"reinstall", ArgType::kBool, false}},
+             [&node](const json& a, const CallContext&) { return addOs(node, a); }});
+  table.add({"instance_start",
+             {{"instance", ArgType::kObject, true},
+              {"disks", ArgType::kArray, true},
+              {"paused", ArgType::kBool, false}},
+             [&node](const json& a, const CallContext&) { return startInstance(node, a); }});
+  table.add({"instance_shutdown",
+             {{"instance", ArgType::kObject, true}, {"timeout", ArgType::kInt, false}},
+             [&node](const json& a, const CallContext&) { return shutdownInstance(node, a); }});
+  table.add({"all_instances_info", {{"hypervisors", ArgType::kStringList, true}},
+             [&node](const json& a, const CallContext&) { return allInstancesInfo(node, a); }});
+}
+
+}  // namespace gantry::daemon::node

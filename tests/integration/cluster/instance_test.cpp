@@ -1,0 +1,123 @@
+// The first instance lifecycle on a 3-node virtual cluster, through the
+// CLI only: add (file disks, the shipped OS), list, shutdown, startup,
+// remove, and the refusals that must change nothing.
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cluster/vcluster_support.h"
+
+namespace gantry::test {
+namespace {
+namespace fs = std::filesystem;
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class InstanceTest : public ::testing::Test {
+ protected:
+  sdk::ProcessResult gnt(const std::string& tool, const std::vector<std::string>& args) {
+    return cluster_.exec("node1", tool, args);
+  }
+  std::string configText() { return readFile(cluster_.dataDir("node1") / "config.data"); }
+
+  VirtualCluster cluster_{3};
+};
+
+TEST_F(InstanceTest, AddListStopStartRemove) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  auto add = gnt("gnt-instance",
+                 {"add", "-t", "file", "-s", "256m", "-o", "gantry-image+default", "-n", "node2",
+                  "instance1"});
+  ASSERT_TRUE(add.succeeded()) << add.out << add.err;
+  const auto steps = withoutTimestamps(add.out);
+  EXPECT_EQ(steps, (std::vector<std::string>{"* creating instance disks...",
+                                              "adding instance instance1 to cluster config",
+                                              "adding disks to cluster config",
+                                              "* running the instance OS create scripts...",
+                                              "* starting instance..."}))
+      << add.out;
+  auto list = gnt("gnt-instance", {"list"});
+  ASSERT_TRUE(list.succeeded()) << list.err;
+  EXPECT_EQ(list.out,
+            "Instance  Hypervisor OS                   Primary_node Status  Memory\n"
+            "instance1 fake       gantry-image+default node2        running   128M\n");
+  // The OS wrote its image onto the disk in node2's file storage.
+  const fs::path disk = cluster_.root("node2") / "srv/gantry/file-storage/instance1/disk0";
+  ASSERT_TRUE(fs::exists(disk));
+  EXPECT_EQ(fs::file_size(disk), 256u << 20);
+  auto nodes = gnt("gnt-node", {"list", "--no-headers", "-o", "name,pinst_cnt"});
+  EXPECT_EQ(nodes.out, "node1 0\nnode2 1\nnode3 0\n");
+
+  ASSERT_TRUE(gnt("gnt-instance", {"shutdown", "instance1"}).succeeded());
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,status,oper_ram,admin_state"});
+  EXPECT_EQ(list.out, "instance1 ADMIN_down - down\n");
+  ASSERT_TRUE(gnt("gnt-instance", {"startup", "instance1"}).succeeded());
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "status"});
+  EXPECT_EQ(list.out, "running\n");
+
+  // Removal asks first (on the terminal); without one the answer is no.
+  auto declined = gnt("gnt-instance", {"remove", "instance1"});
+  EXPECT_EQ(declined.exitCode, 1);
+  EXPECT_TRUE(fs::exists(disk));
+  auto removed = gnt("gnt-instance", {"remove", "-f", "instance1"});
+  ASSERT_TRUE(removed.succeeded()) << removed.err;
+  EXPECT_FALSE(fs::exists(disk));
+  list = gnt("gnt-instance", {"list", "--no-headers"});
+  EXPECT_EQ(list.out, "");
+  EXPECT_EQ(configText().find("instance1"), std::string::npos);
+}
+
+TEST_F(InstanceTest, RefusalsChangeNothing) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
+                                   "gantry-image+default", "-n", "node2", "--no-start", "taken"})
+                  .succeeded());
+  const std::string before = configText();
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {{"-o", "nosuch", "-n", "node2", "instance2"},
+       "OS 'nosuch' not in supported OS list for node node2"},
+      {{"-o", "gantry-image+default", "-n", "node2", "taken"},
+       "Instance 'taken' is already in the cluster"},
+      {{"-t", "plain", "-o", "gantry-image+default", "-n", "node2", "instance2"},
+       "Cannot create an instance with disk template 'plain', because it is not enabled in the "
+       "cluster. Enabled disk templates are: file."},
+      {{"-o", "gantry-image+default", "-n", "node2", "-B", "memory=64g", "instance2"},
+       "Not enough memory on node node2 for creating instance instance2: needed 65536 MiB, "
+       "available "},
+      {{"-o", "gantry-image+default", "instance2"}, "No iallocator or node given"},
+      {{"-o", "gantry-image+default", "-n", "node9", "instance2"}, "Node name node9 not found"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"add"};
+    if (std::find(c.args.begin(), c.args.end(), "-t") == c.args.end()) {
+      args.insert(args.end(), {"-t", "file"});
+    }
+    args.insert(args.end(), {"-s", "128m"});
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto result = gnt("gnt-instance", args);
+    EXPECT_EQ(result.exitCode, 1) << c.error;
+    EXPECT_NE(result.err.find(c.error), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(configText(), before);
+  auto unknown = gnt("gnt-instance", {"startup", "nosuch"});
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.err.find("Instance 'nosuch' not known"), std::string::npos) << unknown.err;
+  // node3 offline: an instance may not be placed there.
+  ASSERT_TRUE(cluster_.stopNode("node3").succeeded());
+  ASSERT_TRUE(gnt("gnt-node", {"modify", "-O", "yes", "-f", "node3"}).succeeded());
+  auto offline = gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
+                                      "gantry-image+default", "-n", "node3", "instance2"});
+  EXPECT_EQ(offline.exitCode, 1);
+  EXPECT_NE(offline.err.find("Can't use offline node node3"), std::string::npos) << offline.err;
+}
+
+}  // namespace
+}  // namespace gantry::test
