@@ -10,5 +10,6 @@ int list(const Invocation& inv);       // list.cpp
 int remove(const Invocation& inv);     // lifecycle.cpp
 int startup(const Invocation& inv);    // lifecycle.cpp
 int shutdown(const Invocation& inv);   // lifecycle.cpp
+int failover(const Invocation& inv);   // lifecycle.cpp
 
 }  // namespace gantry::cli::instance

@@ -50,6 +50,33 @@ int remove(const Invocation& inv) {
   return 0;
 }
 
+int failover(const Invocation& inv) {
+  const auto& o = inv.options;
+  const std::string name = o.args.at(0);
+  if (!o.flag("force") &&
+      !askYesNo("Failover will happen to image " + name +
+                ". This requires a shutdown of the instance. Continue?")) {
+    return 1;
+  }
+  // Asked even with --force: the operator must know the source is gone.
+  if (o.flag("ignore_consistency") &&
+      !askYesNo("To failover instance " + name +
+                ", the source node must be marked offline first. Is this already the case?")) {
+    return 1;
+  }
+  Json op = {{"OP_ID", "OP_INSTANCE_FAILOVER"},
+             {"instance_name", name},
+             {"ignore_consistency", o.flag("ignore_consistency")},
+             {"shutdown_timeout", seconds(o, "shutdown_timeout", 120)},
+             {"ignore_ipolicy", o.flag("ignore_ipolicy")},
+             {"cleanup", o.flag("cleanup")}};
+  if (auto target = o.value("target_node")) op["target_node"] = *target;
+  if (auto allocator = o.value("iallocator")) op["iallocator"] = *allocator;
+  auto client = connectMaster();
+  submitAndWait(client, Json::array({op}), inv, std::cout);
+  return 0;
+}
+
 int startup(const Invocation& inv) {
   const auto& o = inv.options;
   return perInstance(inv, [&](const std::string& name) {

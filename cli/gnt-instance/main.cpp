@@ -53,6 +53,19 @@ int main(int argc, char** argv) {
                      {ignoreOffline, noRemember,
                       {"", "--timeout", "timeout", true, "TIMEOUT",
                        "Seconds to wait before forcing the shutdown (default 120)", {}}});
+  auto failoverOptions = submitOptions();
+  failoverOptions.insert(
+      failoverOptions.end(),
+      {force,
+       {"", "--ignore-consistency", "ignore_consistency", false, "",
+        "Ignore the consistency of the disks on the secondary", {}},
+       {"", "--shutdown-timeout", "shutdown_timeout", true, "TIMEOUT",
+        "Seconds to wait for the instance to shut down", {}},
+       {"-n", "--target-node", "target_node", true, "<node>", "Target node", {}},
+       {"-I", "--iallocator", "iallocator", true, "<NAME>",
+        "Select the target node with this allocator", {}},
+       {"", "--ignore-ipolicy", "ignore_ipolicy", false, "", "Ignore instance policy violations", {}},
+       {"", "--cleanup", "cleanup", false, "", "Clean up after a failed failover", {}}});
   const std::vector<OptionSpec> listOptions = {
       {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
       {"", "--no-headers", "no_headers", false, "", "Don't display column headers", {}},
@@ -68,6 +81,8 @@ int main(int argc, char** argv) {
        gantry::cli::instance::remove},
       {"startup", {"start"}, "<instance>...", "Starts an instance", startOptions, 1, -1, startup},
       {"shutdown", {"stop"}, "<instance>...", "Stops an instance", stopOptions, 1, -1, shutdown},
+      {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "
+       "originally running) starts it on the new node", failoverOptions, 1, 1, failover},
   };
   return runTool("gnt-instance", argc, argv, commands);
 }

@@ -19,6 +19,7 @@ void registerOsDiagnose();
 void registerInstanceCreate();
 void registerInstanceRemove();
 void registerInstancePower();
+void registerInstanceFailover();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -36,6 +37,7 @@ void registerAllLogicalUnits() {
   registerInstanceCreate();
   registerInstanceRemove();
   registerInstancePower();
+  registerInstanceFailover();
     return true;
   }();
   (void)done;

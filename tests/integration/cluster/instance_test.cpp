@@ -71,6 +71,50 @@ TEST_F(InstanceTest, AddListStopStartRemove) {
   EXPECT_EQ(configText().find("instance1"), std::string::npos);
 }
 
+TEST_F(InstanceTest, FailoverOfASharedInstanceAndAfterANodeCrash) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "sharedfile", "-s", "128m", "-o",
+                                   "gantry-image+default", "-n", "node2", "shared1"})
+                  .succeeded());
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
+                                   "gantry-image+default", "-n", "node2", "local1"})
+                  .succeeded());
+
+  auto moved = gnt("gnt-instance", {"failover", "-f", "-n", "node3", "shared1"});
+  ASSERT_TRUE(moved.succeeded()) << moved.out << moved.err;
+  EXPECT_EQ(withoutTimestamps(moved.out),
+            (std::vector<std::string>{"* shutting down instance on source node",
+                                      "* activating the instance's disks on target node node3",
+                                      "* starting the instance on the target node node3"}));
+  auto list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
+  EXPECT_EQ(list.out, "local1  node2 running\nshared1 node3 running\n");
+
+  auto local = gnt("gnt-instance", {"failover", "-f", "-n", "node3", "local1"});
+  EXPECT_EQ(local.exitCode, 1);
+  EXPECT_NE(local.err.find("Instance's disk layout 'file' does not allow failovers"),
+            std::string::npos)
+      << local.err;
+
+  // node3 crashes and is marked offline: the instance comes back on node1.
+  ASSERT_TRUE(cluster_.stopNode("node3").succeeded());
+  ASSERT_TRUE(gnt("gnt-node", {"modify", "-O", "yes", "-f", "node3"}).succeeded());
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,status"});
+  EXPECT_EQ(list.out, "local1  running\nshared1 ERROR_nodeoffline\n");
+  // --ignore-consistency asks on the terminal even with -f; the job is
+  // what the operator's "yes" submits.
+  const fs::path job = cluster_.dir() / "failover.json";
+  std::ofstream(job) << R"([{"OP_ID": "OP_INSTANCE_FAILOVER", "instance_name": "shared1",
+                             "target_node": "node1", "ignore_consistency": true}])";
+  auto rescued = gnt("gnt-debug", {"submit-job", job.string()});
+  ASSERT_TRUE(rescued.succeeded()) << rescued.out << rescued.err;
+  EXPECT_NE(rescued.out.find("WARNING: Could not shutdown instance shared1 on node node3, "
+                             "proceeding anyway; please make sure node node3 is down"),
+            std::string::npos)
+      << rescued.out;
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
+  EXPECT_EQ(list.out, "local1  node2 running\nshared1 node1 running\n");
+}
+
 TEST_F(InstanceTest, RefusalsChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
@@ -88,7 +132,7 @@ TEST_F(InstanceTest, RefusalsChangeNothing) {
        "Instance 'taken' is already in the cluster"},
       {{"-t", "plain", "-o", "gantry-image+default", "-n", "node2", "instance2"},
        "Cannot create an instance with disk template 'plain', because it is not enabled in the "
-       "cluster. Enabled disk templates are: file."},
+       "cluster. Enabled disk templates are: file,sharedfile,diskless."},
       {{"-o", "gantry-image+default", "-n", "node2", "-B", "memory=64g", "instance2"},
        "Not enough memory on node node2 for creating instance instance2: needed 65536 MiB, "
        "available "},

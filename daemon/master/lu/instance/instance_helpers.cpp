@@ -59,10 +59,12 @@ void startOnPrimary(MasterServices& services, const InstanceDescription& d) {
 
 std::string stopOnPrimary(MasterServices& services, const InstanceDescription& d,
                           std::chrono::seconds timeout) {
-  auto reply = callNode(services, nodeTarget(services, d.primaryNode), "instance_shutdown",
-                        {{"instance", d.instance}, {"timeout", timeout.count()}},
-                        timeout + std::chrono::seconds(30));
-  return reply.ok ? "" : reply.msg;
+  // A node daemon that is down is told at once, not after the timeout.
+  auto replies = callReachableNodes(services, {nodeTarget(services, d.primaryNode)},
+                                    "instance_shutdown",
+                                    {{"instance", d.instance}, {"timeout", timeout.count()}},
+                                    timeout + std::chrono::seconds(30));
+  return replies.at(0).ok ? "" : replies.at(0).msg;
 }
 
 }  // namespace gantry::daemon::master
