@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
        gantry::cli::instance::remove},
       {"startup", {"start"}, "<instance>...", "Starts an instance", startOptions, 1, -1, startup},
       {"shutdown", {"stop"}, "<instance>...", "Stops an instance", stopOptions, 1, -1, shutdown},
+      {"console", {}, "<instance>", "Connects to the console of an instance",
+       {{"", "--show-cmd", "show_command", false, "",
+         "Show the command to connect instead of connecting", {}}},
+       1, 1, console},
       {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "
        "originally running) starts it on the new node", failoverOptions, 1, 1, failover},
   };

@@ -25,7 +25,8 @@ FieldSpec field(const char* name, const char* title, FieldKind kind, const char*
 }
 
 const std::set<std::string>& liveFields() {
-  static const std::set<std::string> fields = {"oper_state", "oper_ram", "oper_vcpus", "status"};
+  static const std::set<std::string> fields = {"oper_state", "oper_ram", "oper_vcpus", "status",
+                                               "console"};
   return fields;
 }
 
@@ -89,6 +90,8 @@ const core::query::Resource& instanceResource() {
                 "\"ERROR_nodeoffline\" if instance's primary node is marked offline, "
                 "\"ADMIN_offline\" if instance is offline and does not use dynamic resources, "
                 "\"USER_down\" if the instance was shut down by its user"),
+          field("console", "Console", FieldKind::kOther,
+                "Instance console information"),
           field("tags", "Tags", FieldKind::kOther, "Tags"),
           field("ctime", "CTime", FieldKind::kTimestamp, "Creation timestamp"),
           field("mtime", "MTime", FieldKind::kTimestamp, "Modification timestamp"),
@@ -195,6 +198,17 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
             Json(inst.value("admin_state_source", "admin") == "user" ? "USER_down" : "ADMIN_down"));
       }
       return Cell::normal(Json("ADMIN_offline"));
+    }
+    if (f == "console") {
+      if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);
+      if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
+      if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
+      const auto description = describeInstance(doc, row.uuid);
+      auto reply = callNode(services, nodeTarget(services, description.primaryNode),
+                            "instance_console_info", {{"instance", description.instance}},
+                            std::chrono::seconds(10));
+      if (!reply.ok) return Cell::withStatus(ResultStatus::kNoData);
+      return Cell::normal(Json(reply.result));
     }
     if (f == "oper_state" || f == "oper_ram" || f == "oper_vcpus") {
       if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);

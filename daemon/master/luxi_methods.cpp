@@ -92,6 +92,9 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
       throw core::luxi::opPrereqError(
           "Query fields of '" + q.what + "' are not implemented yet", "wrong_input");
     }
+    case Method::kQueryNodes:
+    case Method::kQueryInstances:
+      return classicQuery(method == Method::kQueryNodes ? "node" : "instance", args);
     case Method::kQueryClusterInfo:
       return clusterInfo();
     case Method::kQueryConfigValues:
@@ -114,6 +117,33 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
               "' is not implemented yet",
           "wrong_input");
   }
+}
+
+// The classic calls ([names, fields, use_locking] -> rows): the names
+// asked for, in that order; an unknown name gives no row (the client
+// reports it), no names means every item.
+Json LuxiMethods::classicQuery(const std::string& what, const Json& args) {
+  if (!args.is_array() || args.size() < 2 || !args[1].is_array()) {
+    throw core::luxi::opPrereqError("Invalid arguments for a classic query", "wrong_input");
+  }
+  std::vector<std::string> fields = {"name"};
+  for (const auto& f : args[1]) fields.push_back(f.get<std::string>());
+  const auto noFilter = core::query::parseFilter(Json(nullptr));
+  const Json result = what == "node" ? queryNodes(services_, fields, noFilter)
+                                     : queryInstances(services_, fields, noFilter);
+  const Json rows = core::query::classicRows(result);
+  Json out = Json::array();
+  auto strip = [](const Json& row) { return Json(Json::array_t(row.begin() + 1, row.end())); };
+  if (args[0].is_null() || args[0].empty()) {
+    for (const auto& row : rows) out.push_back(strip(row));
+    return out;
+  }
+  for (const auto& name : args[0]) {
+    for (const auto& row : rows) {
+      if (row[0] == name) out.push_back(strip(row));
+    }
+  }
+  return out;
 }
 
 Json LuxiMethods::clusterInfo() const {

@@ -18,6 +18,8 @@ class LuxiMethods {
   core::luxi::Json handle(core::luxi::Method method, const core::luxi::Request& request);
 
  private:
+  /// QueryNodes / QueryInstances: [names, fields, use_locking] -> rows.
+  core::luxi::Json classicQuery(const std::string& what, const core::luxi::Json& args);
   core::luxi::Json clusterInfo() const;
   core::luxi::Json configValues(const core::luxi::Json& names) const;
   /// The master node's name (the config keeps its uuid).

@@ -187,6 +187,53 @@ sdk::Result<json> shutdownInstance(NodeContext& node, const json& args) {
   });
 }
 
+const char* consoleKind(sdk::ConsoleInfo::Kind kind) {
+  switch (kind) {
+    case sdk::ConsoleInfo::Kind::kMessage: return "msg";
+    case sdk::ConsoleInfo::Kind::kSsh: return "ssh";
+    case sdk::ConsoleInfo::Kind::kVnc: return "vnc";
+    case sdk::ConsoleInfo::Kind::kSpice: return "spice";
+    case sdk::ConsoleInfo::Kind::kSerialSocket: return "socket";
+  }
+  return "msg";
+}
+
+// Ganeti's console object: how the operator reaches the instance.
+sdk::Result<json> consoleInfo(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    auto info = (*hv)->console(instance);
+    if (!info) return std::move(info).error();
+    json out = {{"instance", instance.name}, {"kind", consoleKind(info->kind)}};
+    switch (info->kind) {
+      case sdk::ConsoleInfo::Kind::kMessage:
+        out["message"] = info->message;
+        break;
+      case sdk::ConsoleInfo::Kind::kSsh:
+        out["host"] = info->host;
+        out["port"] = info->port;
+        out["user"] = info->user;
+        out["command"] = info->command;
+        break;
+      case sdk::ConsoleInfo::Kind::kVnc:
+        out["host"] = info->host;
+        out["port"] = info->port;
+        out["display"] = info->display;
+        break;
+      case sdk::ConsoleInfo::Kind::kSpice:
+        out["host"] = info->host;
+        out["port"] = info->port;
+        break;
+      case sdk::ConsoleInfo::Kind::kSerialSocket:
+        out["socket"] = info->socketPath;
+        break;
+    }
+    return out;
+  });
+}
+
 // {instance name: {memory, vcpus, state, time}} over the hypervisors named.
 sdk::Result<json> allInstancesInfo(NodeContext& node, const json& args) {
   json out = json::object();
@@ -230,6 +277,8 @@ void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) 
   table.add({"instance_shutdown",
              {{"instance", ArgType::kObject, true}, {"timeout", ArgType::kInt, false}},
              [&node](const json& a, const CallContext&) { return shutdownInstance(node, a); }});
+  table.add({"instance_console_info", {{"instance", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return consoleInfo(node, a); }});
   table.add({"all_instances_info", {{"hypervisors", ArgType::kStringList, true}},
              [&node](const json& a, const CallContext&) { return allInstancesInfo(node, a); }});
 }

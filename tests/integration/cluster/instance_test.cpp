@@ -52,7 +52,16 @@ TEST_F(InstanceTest, AddListStopStartRemove) {
   auto nodes = gnt("gnt-node", {"list", "--no-headers", "-o", "name,pinst_cnt"});
   EXPECT_EQ(nodes.out, "node1 0\nnode2 1\nnode3 0\n");
 
+  auto console = gnt("gnt-instance", {"console", "instance1"});
+  EXPECT_TRUE(console.succeeded()) << console.err;
+  EXPECT_EQ(console.out, "Console not available for fake hypervisor\n");
+
   ASSERT_TRUE(gnt("gnt-instance", {"shutdown", "instance1"}).succeeded());
+  console = gnt("gnt-instance", {"console", "instance1"});
+  EXPECT_EQ(console.exitCode, 1);
+  EXPECT_EQ(console.err,
+            "Failure: command execution error:\nInstance instance1 is not running, can't get "
+            "console\n");
   list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,status,oper_ram,admin_state"});
   EXPECT_EQ(list.out, "instance1 ADMIN_down - down\n");
   ASSERT_TRUE(gnt("gnt-instance", {"startup", "instance1"}).succeeded());
