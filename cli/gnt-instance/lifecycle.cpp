@@ -77,6 +77,42 @@ int failover(const Invocation& inv) {
   return 0;
 }
 
+int migrate(const Invocation& inv) {
+  const auto& o = inv.options;
+  const std::string name = o.args.at(0);
+  const bool cleanup = o.flag("cleanup");
+  const std::string question =
+      cleanup ? "Instance " + name +
+                    " will be recovered from a failed migration. Note that the migration "
+                    "procedure (including cleanup) might impact the instance if anything goes "
+                    "wrong (e.g. due to bugs in the hypervisor). Continue?"
+              : "Instance " + name +
+                    " will be migrated. Note that migration might impact the instance if "
+                    "anything goes wrong (e.g. due to bugs in the hypervisor). Continue?";
+  if (!o.flag("force") && !askYesNo(question)) return 1;
+  if (o.flag("non_live") && o.value("migration_mode")) {
+    throw core::luxi::opPrereqError(
+        "Only one of the --non-live and --migration-mode options can be passed", "wrong_input");
+  }
+  Json op = {{"OP_ID", "OP_INSTANCE_MIGRATE"},
+             {"instance_name", name},
+             {"cleanup", cleanup},
+             {"allow_failover", o.flag("allow_failover")},
+             {"allow_runtime_changes", !o.flag("no_runtime_changes")},
+             {"ignore_ipolicy", o.flag("ignore_ipolicy")},
+             {"ignore_hvversions", o.flag("ignore_hvversions")}};
+  if (o.flag("non_live")) {
+    op["mode"] = "non-live";
+  } else if (auto mode = o.value("migration_mode")) {
+    op["mode"] = *mode;
+  }
+  if (auto target = o.value("target_node")) op["target_node"] = *target;
+  if (auto allocator = o.value("iallocator")) op["iallocator"] = *allocator;
+  auto client = connectMaster();
+  submitAndWait(client, Json::array({op}), inv, std::cout);
+  return 0;
+}
+
 int startup(const Invocation& inv) {
   const auto& o = inv.options;
   return perInstance(inv, [&](const std::string& name) {

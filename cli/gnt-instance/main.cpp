@@ -66,6 +66,24 @@ int main(int argc, char** argv) {
         "Select the target node with this allocator", {}},
        {"", "--ignore-ipolicy", "ignore_ipolicy", false, "", "Ignore instance policy violations", {}},
        {"", "--cleanup", "cleanup", false, "", "Clean up after a failed failover", {}}});
+  auto migrateOptions = submitOptions();
+  migrateOptions.insert(
+      migrateOptions.end(),
+      {force,
+       {"", "--non-live", "non_live", false, "", "Do a non-live migration", {}},
+       {"", "--migration-mode", "migration_mode", true, "MODE", "Migration mode",
+        {"live", "non-live"}},
+       {"", "--allow-failover", "allow_failover", false, "",
+        "Fail over a stopped instance instead of migrating it", {}},
+       {"", "--no-runtime-changes", "no_runtime_changes", false, "",
+        "Don't change the instance's memory to make it fit", {}},
+       {"-n", "--target-node", "target_node", true, "<node>", "Target node", {}},
+       {"-I", "--iallocator", "iallocator", true, "<NAME>",
+        "Select the target node with this allocator", {}},
+       {"", "--ignore-ipolicy", "ignore_ipolicy", false, "", "Ignore instance policy violations", {}},
+       {"", "--ignore-hvversions", "ignore_hvversions", false, "",
+        "Ignore different hypervisor versions on the nodes", {}},
+       {"", "--cleanup", "cleanup", false, "", "Recover from a failed migration", {}}});
   const std::vector<OptionSpec> listOptions = {
       {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
       {"", "--no-headers", "no_headers", false, "", "Don't display column headers", {}},
@@ -85,6 +103,8 @@ int main(int argc, char** argv) {
        {{"", "--show-cmd", "show_command", false, "",
          "Show the command to connect instead of connecting", {}}},
        1, 1, console},
+      {"migrate", {}, "<instance>", "Migrates the instance to another node without shutting it down",
+       migrateOptions, 1, 1, migrate},
       {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "
        "originally running) starts it on the new node", failoverOptions, 1, 1, failover},
   };

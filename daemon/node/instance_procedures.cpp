@@ -187,6 +187,95 @@ sdk::Result<json> shutdownInstance(NodeContext& node, const json& args) {
   });
 }
 
+// --- migration: the procedures in the order the master calls them ---
+
+sdk::Result<json> migrationInfo(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    if (!(*hv)->canMigrate()) {
+      return Error{ErrorCode::kUnsupported,
+                   "Hypervisor " + instance.hypervisor + " cannot migrate instances"};
+    }
+    auto info = (*hv)->migrationInfo(instance);
+    if (!info) return std::move(info).error();
+    return json(*info);
+  });
+}
+
+sdk::Result<json> acceptInstance(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    auto instance = withAssembledDisks(node, args);
+    if (!instance) return std::move(instance).error();
+    auto hv = hypervisorFor(node, instance->hypervisor);
+    if (!hv) return std::move(hv).error();
+    auto accepted = (*hv)->acceptInstance(*instance, args.value("info", ""),
+                                          args.value("target", ""));
+    if (!accepted) return std::move(accepted).error();
+    return json(nullptr);
+  });
+}
+
+sdk::Result<json> migrateInstance(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    auto started = (*hv)->migrateInstance(instance, args.value("target", ""),
+                                          args.value("live", true));
+    if (!started) return std::move(started).error();
+    return json(nullptr);
+  });
+}
+
+const char* migrationStateName(sdk::MigrationStatus::State state) {
+  switch (state) {
+    case sdk::MigrationStatus::State::kActive: return "active";
+    case sdk::MigrationStatus::State::kCompleted: return "completed";
+    case sdk::MigrationStatus::State::kFailed: return "failed";
+    case sdk::MigrationStatus::State::kCancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+sdk::Result<json> migrationStatus(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    auto status = (*hv)->migrationStatus(instance);
+    if (!status) return std::move(status).error();
+    return json{{"status", migrationStateName(status->state)},
+                {"transferred_ram", status->transferredRamBytes},
+                {"total_ram", status->totalRamBytes},
+                {"message", status->message}};
+  });
+}
+
+sdk::Result<json> finalizeMigration(NodeContext& node, const json& args, bool target) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    const bool success = args.value("success", false);
+    auto done = target ? (*hv)->finalizeMigrationTarget(instance, args.value("info", ""), success)
+                       : (*hv)->finalizeMigrationSource(instance, success, args.value("live", true));
+    if (!done) return std::move(done).error();
+    return json(nullptr);
+  });
+}
+
+sdk::Result<json> abortMigration(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    if (auto aborted = (*hv)->abortMigration(instance); !aborted) return std::move(aborted).error();
+    return json(nullptr);
+  });
+}
+
 const char* consoleKind(sdk::ConsoleInfo::Kind kind) {
   switch (kind) {
     case sdk::ConsoleInfo::Kind::kMessage: return "msg";
@@ -277,6 +366,33 @@ void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) 
   table.add({"instance_shutdown",
              {{"instance", ArgType::kObject, true}, {"timeout", ArgType::kInt, false}},
              [&node](const json& a, const CallContext&) { return shutdownInstance(node, a); }});
+  table.add({"migration_info", {{"instance", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return migrationInfo(node, a); }});
+  table.add({"accept_instance",
+             {{"instance", ArgType::kObject, true},
+              {"disks", ArgType::kArray, true},
+              {"info", ArgType::kString, true},
+              {"target", ArgType::kString, true}},
+             [&node](const json& a, const CallContext&) { return acceptInstance(node, a); }});
+  table.add({"instance_migrate",
+             {{"instance", ArgType::kObject, true},
+              {"target", ArgType::kString, true},
+              {"live", ArgType::kBool, false}},
+             [&node](const json& a, const CallContext&) { return migrateInstance(node, a); }});
+  table.add({"instance_get_migration_status", {{"instance", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return migrationStatus(node, a); }});
+  table.add({"instance_finalize_migration_dst",
+             {{"instance", ArgType::kObject, true},
+              {"info", ArgType::kString, false},
+              {"success", ArgType::kBool, true}},
+             [&node](const json& a, const CallContext&) { return finalizeMigration(node, a, true); }});
+  table.add({"instance_finalize_migration_src",
+             {{"instance", ArgType::kObject, true},
+              {"success", ArgType::kBool, true},
+              {"live", ArgType::kBool, false}},
+             [&node](const json& a, const CallContext&) { return finalizeMigration(node, a, false); }});
+  table.add({"instance_abort_migration", {{"instance", ArgType::kObject, true}},
+             [&node](const json& a, const CallContext&) { return abortMigration(node, a); }});
   table.add({"instance_console_info", {{"instance", ArgType::kObject, true}},
              [&node](const json& a, const CallContext&) { return consoleInfo(node, a); }});
   table.add({"all_instances_info", {{"hypervisors", ArgType::kStringList, true}},

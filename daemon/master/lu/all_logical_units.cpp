@@ -20,6 +20,7 @@ void registerInstanceCreate();
 void registerInstanceRemove();
 void registerInstancePower();
 void registerInstanceFailover();
+void registerInstanceMigrate();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -38,6 +39,7 @@ void registerAllLogicalUnits() {
   registerInstanceRemove();
   registerInstancePower();
   registerInstanceFailover();
+  registerInstanceMigrate();
     return true;
   }();
   (void)done;

@@ -124,6 +124,45 @@ TEST_F(InstanceTest, FailoverOfASharedInstanceAndAfterANodeCrash) {
   EXPECT_EQ(list.out, "local1  node2 running\nshared1 node1 running\n");
 }
 
+TEST_F(InstanceTest, LiveMigrationAndAFailedTransferThatLeavesItRunning) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "sharedfile", "-s", "64m", "-o",
+                                   "gantry-image+default", "-n", "node2", "mover"})
+                  .succeeded());
+  auto migrated = gnt("gnt-instance", {"migrate", "-f", "-n", "node3", "mover"});
+  ASSERT_TRUE(migrated.succeeded()) << migrated.out << migrated.err;
+  EXPECT_EQ(withoutTimestamps(migrated.out),
+            (std::vector<std::string>{"Migrating instance mover",
+                                      "* checking disk consistency between source and target",
+                                      "* preparing node3 to accept the instance",
+                                      "* migrating instance to node3",
+                                      "* starting memory transfer",
+                                      "* memory transfer complete", "* done"}));
+  auto list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
+  EXPECT_EQ(list.out, "mover node3 running\n");
+
+  // node3's hypervisor now fails every transfer: the instance stays where it is.
+  ASSERT_TRUE(cluster_.stopNode("node3").succeeded());
+  ASSERT_TRUE(cluster_.startNode("node3", {"--setting", "fake.migration=fail"}).succeeded());
+  auto failed = gnt("gnt-instance", {"migrate", "-f", "-n", "node1", "mover"});
+  EXPECT_EQ(failed.exitCode, 1);
+  EXPECT_NE(failed.err.find("Could not migrate instance mover: "), std::string::npos)
+      << failed.out << failed.err;
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
+  EXPECT_EQ(list.out, "mover node3 running\n");
+
+  ASSERT_TRUE(gnt("gnt-instance", {"shutdown", "mover"}).succeeded());
+  auto stopped = gnt("gnt-instance", {"migrate", "-f", "-n", "node1", "mover"});
+  EXPECT_EQ(stopped.exitCode, 1);
+  EXPECT_NE(stopped.err.find("Can't migrate, please use failover: Instance mover is not running"),
+            std::string::npos)
+      << stopped.err;
+  auto fallback = gnt("gnt-instance", {"migrate", "-f", "--allow-failover", "-n", "node1", "mover"});
+  ASSERT_TRUE(fallback.succeeded()) << fallback.err;
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
+  EXPECT_EQ(list.out, "mover node1 ADMIN_down\n");
+}
+
 TEST_F(InstanceTest, RefusalsChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -54,6 +55,10 @@ VirtualCluster::VirtualCluster(int nodes) {
 
 VirtualCluster::~VirtualCluster() {
   runVcluster({"down", dir_.string()});
+  // GANTRY_KEEP_VCLUSTER=1 keeps the roots (logs, queue, config) to look at.
+  if (const char* keep = std::getenv("GANTRY_KEEP_VCLUSTER"); keep != nullptr && *keep == '1') {
+    return;
+  }
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
