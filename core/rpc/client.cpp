@@ -37,52 +37,27 @@ void contactError(NodeReply& reply, const std::string& why) {
 
 }  // namespace
 
-// A DEALER socket to one node and a monitor of its connection. A pooled
-// socket whose connection dropped or failed its handshake since it was
-// last used is not reused: after a refused handshake (a node daemon that
-// restarted without trusting this cluster yet) libzmq gives the
-// connection up for good, and a request sent on it would only time out.
-struct Connection {
-  std::unique_ptr<zmq::socket_t> socket;
-  std::unique_ptr<zmq::socket_t> monitor;  // PAIR receiving the events
-
-  // Any connection event since the last look (drains them).
-  bool hadTrouble() {
-    bool trouble = false;
-    zmq::message_t frame;
-    while (monitor && monitor->recv(frame, zmq::recv_flags::dontwait)) trouble = true;
-    return trouble;
-  }
-};
-
-constexpr int kTroubleEvents = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
-
 struct RpcClient::Impl {
   explicit Impl(ClientOptions o) : options(std::move(o)) {}
 
   ClientOptions options;
   zmq::context_t context{1};
   std::mutex mutex;
-  std::map<std::string, std::vector<Connection>> idle;
+  std::map<std::string, std::vector<std::unique_ptr<zmq::socket_t>>> idle;
   std::atomic<std::uint64_t> nextId{1};
-  std::atomic<std::uint64_t> nextMonitor{1};
 
-  Connection checkout(const NodeTarget& node, const std::string& key) {
+  std::unique_ptr<zmq::socket_t> checkout(const NodeTarget& node,
+                                          const std::string& key) {
     {
       std::lock_guard lock(mutex);
       auto it = idle.find(key);
-      while (it != idle.end() && !it->second.empty()) {
-        Connection connection = std::move(it->second.back());
+      if (it != idle.end() && !it->second.empty()) {
+        auto socket = std::move(it->second.back());
         it->second.pop_back();
-        if (!connection.hadTrouble()) return connection;
+        return socket;
       }
     }
-    Connection connection;
-    auto& socket = connection.socket;
-    socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
+    auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
     socket->set(zmq::sockopt::linger, 0);
     socket->set(zmq::sockopt::curve_serverkey, node.serverKey);
     socket->set(zmq::sockopt::curve_publickey, options.clientKeys.publicKey);
@@ -91,22 +66,14 @@ struct RpcClient::Impl {
                 static_cast<int64_t>(options.maxMessageBytes + kMessageSizeSlack));
     const std::string endpoint = tcpEndpoint(node.address, node.port);
     if (endpoint.find('[') != std::string::npos) socket->set(zmq::sockopt::ipv6, true);
-    // Watched from before the connection starts, so no event is missed.
-    const std::string monitorEndpoint =
-        "inproc://gantry-rpc-monitor-" + std::to_string(nextMonitor.fetch_add(1));
-    if (zmq_socket_monitor(socket->handle(), monitorEndpoint.c_str(), kTroubleEvents) == 0) {
-      connection.monitor = std::make_unique<zmq::socket_t>(context, zmq::socket_type::pair);
-      connection.monitor->set(zmq::sockopt::linger, 0);
-      connection.monitor->connect(monitorEndpoint);
-    }
     socket->connect(endpoint);
-    return connection;
+    return socket;
   }
 
-  void checkin(const std::string& key, Connection connection) {
+  void checkin(const std::string& key, std::unique_ptr<zmq::socket_t> socket) {
     std::lock_guard lock(mutex);
-    auto& connections = idle[key];
-    if (connections.size() < kIdleSocketsPerNode) connections.push_back(std::move(connection));
+    auto& sockets = idle[key];
+    if (sockets.size() < kIdleSocketsPerNode) sockets.push_back(std::move(socket));
   }
 };
 
@@ -119,6 +86,11 @@ RpcClient::~RpcClient() {
     impl_->idle.clear();
   }
   impl_->context.close();
+}
+
+void RpcClient::forget(const NodeTarget& node) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->idle.erase(poolKey(node));
 }
 
 NodeReply RpcClient::call(const NodeTarget& node, std::string_view proc,
@@ -154,7 +126,7 @@ std::vector<NodeReply> RpcClient::callEach(
   struct Pending {
     std::size_t index;
     std::string key;
-    Connection connection;
+    std::unique_ptr<zmq::socket_t> socket;
     std::uint64_t id;
   };
   std::vector<Pending> pending;
@@ -173,12 +145,12 @@ std::vector<NodeReply> RpcClient::callEach(
       continue;
     }
     try {
-      Pending p{i, poolKey(node), {}, c.nextId.fetch_add(1)};
-      p.connection = c.checkout(node, p.key);
+      Pending p{i, poolKey(node), nullptr, c.nextId.fetch_add(1)};
+      p.socket = c.checkout(node, p.key);
       Request request{std::string(proc), args[i], p.id};
       const std::string bytes = encodeRequest(request);
       // A fresh DEALER queues the message until the connection is up.
-      if (!p.connection.socket->send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
+      if (!p.socket->send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
         contactError(reply, "cannot queue the request");
         continue;
       }
@@ -195,9 +167,7 @@ std::vector<NodeReply> RpcClient::callEach(
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
     std::vector<zmq::pollitem_t> items;
     items.reserve(pending.size());
-    for (auto& p : pending) {
-      items.push_back({p.connection.socket->handle(), 0, ZMQ_POLLIN, 0});
-    }
+    for (auto& p : pending) items.push_back({p.socket->handle(), 0, ZMQ_POLLIN, 0});
     try {
       zmq::poll(items, left);
     } catch (const zmq::error_t& e) {
@@ -215,7 +185,7 @@ std::vector<NodeReply> RpcClient::callEach(
       NodeReply& reply = replies[p.index];
       std::vector<zmq::message_t> frames;
       try {
-        (void)zmq::recv_multipart(*p.connection.socket, std::back_inserter(frames),
+        (void)zmq::recv_multipart(*p.socket, std::back_inserter(frames),
                                   zmq::recv_flags::dontwait);
       } catch (const zmq::error_t& e) {
         contactError(reply, e.what());
@@ -243,7 +213,7 @@ std::vector<NodeReply> RpcClient::callEach(
         reply.code = parsed->error.code;
         reply.msg = std::move(parsed->error.message);
       }
-      c.checkin(p.key, std::move(p.connection));
+      c.checkin(p.key, std::move(p.socket));
     }
     pending = std::move(still);
   }

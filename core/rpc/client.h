@@ -85,6 +85,12 @@ class RpcClient {
       const std::vector<nlohmann::json>& args,
       std::optional<std::chrono::milliseconds> timeout = {});
 
+  /// Drops the idle connections to `node`. Called when its daemon may
+  /// have restarted without trusting this cluster (a node that left and
+  /// joins again): after a refused handshake libzmq gives a connection up
+  /// for good, and a request sent on it would only time out.
+  void forget(const NodeTarget& node);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -104,6 +104,8 @@ class LuNodeAdd : public LogicalUnit {
     target_.address = primaryIp_;
     target_.port = accepted->port;
     target_.serverKey = accepted->publicKey;
+    // A joining daemon may have restarted since this master last spoke to it.
+    if (services.rpc != nullptr) services.rpc->forget(target_);
     auto reply = callNode(services, target_, "version", json::object(), std::chrono::seconds(5));
     if (!reply.ok) {
       throw PrereqError("Can't get version information from node " + name_ + ": " + reply.msg,

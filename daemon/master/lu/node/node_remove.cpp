@@ -74,6 +74,9 @@ class LuNodeRemove : public LogicalUnit {
         feedback.warning("Errors encountered on the remote node while leaving the cluster: " +
                          replies[0].msg);
       }
+      if (services.rpc != nullptr) {
+        services.rpc->forget(nodeTarget(services, doc_.at("nodes").at(uuid_)));
+      }
     }
     core::cluster::removeAcceptedNode(services.paths.dataDir, name_);
     if (services.locks != nullptr) {
