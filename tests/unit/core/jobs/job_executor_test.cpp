@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "core/jobs/job_queue.h"
 #include "jobs_test_support.h"
@@ -223,15 +224,22 @@ TEST(JobExecutor, WaitingDependantRunsWhenItsDependencyFinishes) {
   JobId first = results[0].id;
   JobId second = results[1].id;
   EXPECT_EQ(waitStatusChange(queue, second, "queued"), "waiting");
+  // "waiting" is shown as the job is picked up; the dependency check that
+  // parks it follows. Only once it has logged does the first job go on.
+  const std::string parked =
+      "Need to wait for job " + std::to_string(first) + ", wanted status '['success']'";
+  auto logged = [&] {
+    std::lock_guard lk(log_mu);
+    return std::any_of(log.begin(), log.end(), [&](const std::string& l) {
+      return l.find(parked) != std::string::npos;
+    });
+  };
+  for (int i = 0; i < 5000 && !logged(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(logged());
   runner.gate("first").open();
   EXPECT_EQ(waitFinal(queue, second), OpStatus::kSuccess);
-  std::lock_guard lk(log_mu);
-  EXPECT_NE(std::find_if(log.begin(), log.end(),
-                         [&](const std::string& l) {
-                           return l.find("Need to wait for job " + std::to_string(first) +
-                                         ", wanted status '['success']'") != std::string::npos;
-                         }),
-            log.end());
 }
 
 TEST(JobExecutor, CancelQueuedJobDequeuesIt) {
