@@ -25,6 +25,7 @@
 #include "daemon/master/cluster/startup_vote.h"
 #include "daemon/master/lu/logical_unit.h"
 #include "daemon/master/lu/processor.h"
+#include "daemon/master/instance/creation_record.h"
 #include "daemon/master/luxi_methods.h"
 #include "daemon/master/luxi_server.h"
 
@@ -163,6 +164,8 @@ int runMasterDaemon(const MasterOptions& options) {
         return kExitNotMaster;
       }
     }
+    // Creations a killed master left halfway are undone before any job runs.
+    if (services.config != nullptr) undoUnfinishedCreations(services);
     // Declared before the queue: it outlives the queue's last writes.
     QueueReplicator replicator(services);
 

@@ -1,8 +1,13 @@
 // The first instance lifecycle on a 3-node virtual cluster, through the
 // CLI only: add (file disks, the shipped OS), list, shutdown, startup,
 // remove, and the refusals that must change nothing.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -161,6 +166,67 @@ TEST_F(InstanceTest, LiveMigrationAndAFailedTransferThatLeavesItRunning) {
   ASSERT_TRUE(fallback.succeeded()) << fallback.err;
   list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,pnode,status"});
   EXPECT_EQ(list.out, "mover node1 ADMIN_down\n");
+}
+
+// The shipped OS with a create script that takes its time, so that the
+// master can be killed while the job runs it.
+void installSlowOs(const VirtualCluster& cluster, const std::string& node) {
+  const fs::path target = cluster.root(node) / "srv/gantry/os/slowos";
+  fs::create_directories(target.parent_path());
+  fs::copy(fs::path(GANTRY_BINARY_DIR) / "share/gantry/os/gantry-image", target,
+           fs::copy_options::recursive);
+  fs::remove(target / "variants.list");
+  std::ofstream(target / "create", std::ios::trunc) << "#!/bin/sh\nsleep 30\n";
+  fs::permissions(target / "create", fs::perms::owner_all);
+}
+
+bool waitFor(const std::function<bool()>& condition, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+TEST_F(InstanceTest, MasterKilledDuringCreationUndoesItOnRestart) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  installSlowOs(cluster_, "node2");
+  auto submitted = gnt("gnt-instance", {"add", "--submit", "-t", "file", "-s", "64m", "-o",
+                                        "slowos", "-n", "node2", "crashy"});
+  ASSERT_TRUE(submitted.succeeded()) << submitted.err;
+  const fs::path disk = cluster_.root("node2") / "srv/gantry/file-storage/crashy/disk0";
+  // Killed once the disk exists and the OS script runs: not after a sleep.
+  ASSERT_TRUE(waitFor([&] { return fs::exists(disk); }, std::chrono::seconds(30)));
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return gnt("gnt-job", {"list", "--no-headers", "-o", "status"}).out.find("running") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(30)));
+  const fs::path pidFile = cluster_.root("node1") / "var/run/gantry/gantry-masterd.pid";
+  const pid_t pid = static_cast<pid_t>(std::stol(readFile(pidFile)));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(waitFor([&] { return ::kill(pid, 0) != 0 || readFile("/proc/" + std::to_string(pid) + "/status").find("State:\tZ") != std::string::npos; },
+                      std::chrono::seconds(10)));
+
+  // The master starts again (in the background, as the operator would).
+  const std::string start = "setsid " + std::string(GANTRY_BINARY_DIR) +
+                            "/bin/gantry-masterd --root " + cluster_.root("node1").string() +
+                            " </dev/null >/dev/null 2>&1 &";
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  ASSERT_TRUE(waitFor([&] { return gnt("gnt-job", {"list"}).succeeded(); },
+                      std::chrono::seconds(30)));
+  std::ofstream(cluster_.dir() / "vcluster.pids", std::ios::app)
+      << readFile(pidFile).substr(0, readFile(pidFile).find('\n')) << " masterd:node1\n";
+
+  auto jobs = gnt("gnt-job", {"list", "--no-headers", "-o", "summary,status"});
+  EXPECT_NE(jobs.out.find("INSTANCE_CREATE(crashy) error"), std::string::npos) << jobs.out;
+  EXPECT_FALSE(fs::exists(disk));
+  EXPECT_EQ(configText().find("crashy"), std::string::npos);
+  auto again = gnt("gnt-instance", {"add", "-t", "file", "-s", "64m", "-o",
+                                    "gantry-image+default", "-n", "node2", "crashy"});
+  EXPECT_TRUE(again.succeeded()) << again.out << again.err;
 }
 
 TEST_F(InstanceTest, RefusalsChangeNothing) {

@@ -15,6 +15,7 @@
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
 #include "daemon/master/cluster/node_rpc.h"
+#include "daemon/master/instance/creation_record.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 
 namespace gantry::daemon::master {
@@ -171,9 +172,12 @@ class LuInstanceCreate : public LogicalUnit {
     for (const auto& d : diskObjects) trial["disks"][d["uuid"].get<std::string>()] = d;
     InstanceDescription description = describeInstance(trial, uuid);
 
+    // Dropped when exec ends; a master killed before that undoes the
+    // creation when it starts again.
+    CreationRecord record(services, name_, uuid);
     if (!diskObjects.empty()) {
       feedback.message("* creating instance disks...");
-      createDisks(description);
+      createDisks(description, record);
     }
 
     feedback.message("adding instance " + name_ + " to cluster config");
@@ -354,10 +358,11 @@ class LuInstanceCreate : public LogicalUnit {
     return out.str();
   }
 
-  void createDisks(const InstanceDescription& description) {
+  void createDisks(const InstanceDescription& description, CreationRecord& record) {
     const json target = description.primaryNode;
     std::vector<json> created;
     for (const auto& disk : description.disks) {
+      record.addDisk(target, disk);
       auto reply = callNode(services, nodeTarget(services, target), "blockdev_create",
                             {{"disk", disk}}, kDiskTimeout);
       if (!reply.ok) {
