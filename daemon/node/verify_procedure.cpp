@@ -12,8 +12,10 @@
 #include "core/cluster/file_digest.h"
 #include "core/cluster/tcp_ping.h"
 #include "core/rpc/node_files.h"
+#include "core/plugins/registry.h"
 #include "core/version.h"
 #include "daemon/node/node_context.h"
+#include "gantry/sdk/hypervisor.h"
 
 namespace gantry::daemon::node {
 namespace {
@@ -83,11 +85,27 @@ json netTest(const NodeContext& node, const json& request) {
   return failures;
 }
 
+// Ganeti's NV_INSTANCELIST: the names running here under the hypervisors
+// asked for; an error text instead of the list when one cannot say.
+json instanceList(const NodeContext& node, const json& hypervisors) {
+  json names = json::array();
+  for (const auto& hvName : hypervisors) {
+    if (!hvName.is_string()) continue;
+    auto hv = node.registry->get<sdk::Hypervisor>(hvName.get<std::string>());
+    if (!hv) return hv.error().message;
+    auto running = (*hv)->listInstances();
+    if (!running) return running.error().message;
+    for (const auto& name : *running) names.push_back(name);
+  }
+  return names;
+}
+
 json nodeVerify(const NodeContext& node, const json& checks) {
   json out = json::object();
   if (checks.contains("filelist")) out["filelist"] = fileChecksums(node, checks["filelist"]);
   if (checks.contains("node-net-test")) out["node-net-test"] = netTest(node, checks["node-net-test"]);
   if (checks.contains("version")) out["version"] = {node.protocolVersion, core::version()};
+  if (checks.contains("instancelist")) out["instancelist"] = instanceList(node, checks["instancelist"]);
   if (checks.contains("time")) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(now).count();

@@ -229,6 +229,43 @@ TEST_F(InstanceTest, MasterKilledDuringCreationUndoesItOnRestart) {
   EXPECT_TRUE(again.succeeded()) << again.out << again.err;
 }
 
+TEST_F(InstanceTest, VerifyFindsInstancesDownOrOnTheWrongNode) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  for (const auto& [name, layout] : {std::pair{"local1", "file"}, std::pair{"shared1", "sharedfile"}}) {
+    ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", layout, "-s", "64m", "-o",
+                                     "gantry-image+default", "-n", "node2", name})
+                    .succeeded());
+  }
+  auto clean = gnt("gnt-cluster", {"verify"});
+  EXPECT_EQ(clean.exitCode, 0) << clean.out;
+  EXPECT_NE(clean.out.find("  - NOTICE: 1 non-redundant instance(s) found."), std::string::npos)
+      << clean.out;
+
+  // shared1's (fake) guest now runs on node3 instead of node2.
+  const fs::path records = "var/run/gantry/fake-hypervisor";
+  fs::create_directories(cluster_.root("node3") / records);
+  fs::rename(cluster_.root("node2") / records / "shared1",
+             cluster_.root("node3") / records / "shared1");
+  auto found = gnt("gnt-cluster", {"verify", "--error-codes"});
+  EXPECT_EQ(found.exitCode, 1) << found.out;
+  const auto lines = withoutTimestamps(found.out);
+  auto at = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) - lines.begin();
+  };
+  const auto wrongNode = at("  - ERROR:EINSTANCEWRONGNODE:instance:shared1:instance should not run "
+                            "on node node3");
+  const auto down = at("  - ERROR:EINSTANCEDOWN:instance:shared1:instance not running on its "
+                       "primary node node2");
+  ASSERT_LT(wrongNode, static_cast<long>(lines.size())) << found.out;
+  ASSERT_LT(down, static_cast<long>(lines.size())) << found.out;
+  // Each under its own header, as Ganeti 3.x prints them.
+  EXPECT_LT(at("* Verifying node status"), wrongNode);
+  EXPECT_LT(wrongNode, at("* Verifying instance status"));
+  EXPECT_LT(at("* Verifying instance status"), down);
+  auto list = gnt("gnt-instance", {"list", "--no-headers", "-o", "name,status"});
+  EXPECT_EQ(list.out, "local1  running\nshared1 ERROR_wrongnode\n");
+}
+
 TEST_F(InstanceTest, RefusalsChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",

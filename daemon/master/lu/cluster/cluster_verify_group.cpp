@@ -5,6 +5,8 @@
 // Its result is false when an ERROR was reported or a hook failed.
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 #include "core/cluster/file_digest.h"
 #include "core/cluster/json_access.h"
@@ -18,6 +20,7 @@
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/cluster/verify/file_check.h"
 #include "daemon/master/cluster/verify/node_checks.h"
+#include "daemon/master/instance/instance_description.h"
 #include "daemon/master/lu/logical_unit.h"
 
 namespace gantry::daemon::master {
@@ -123,7 +126,9 @@ class LuClusterVerifyGroup : public LogicalUnit {
     const json checks = {{"filelist", fileNames},
                          {"node-net-test", {{"nodes", netNodes}}},
                          {"version", nullptr},
-                         {"time", nullptr}};
+                         {"time", nullptr},
+                         {"instancelist", doc_.value("/cluster/enabled_hypervisors"_json_pointer,
+                                                     json::array())}};
     feedback.message("* Gathering information about nodes (" + count + " nodes)");
     verify::RpcWindow window;
     window.start = nowSeconds();
@@ -139,6 +144,7 @@ class LuClusterVerifyGroup : public LogicalUnit {
     feedback.message("* Verifying node status");
     verifyNodes(replies, window);
     feedback.message("* Verifying instance status");
+    verifyInstances(replies);
     feedback.message("* Verifying orphan volumes");
     if (!skipped("nplusone_mem")) feedback.message("* Verifying N+1 Memory redundancy");
     feedback.message("* Other Notes");
@@ -240,6 +246,60 @@ class LuClusterVerifyGroup : public LogicalUnit {
                                core::version());
       verify::checkNodeTime(*reporter_, node.name(), answer, window);
       verify::checkNodeNetwork(*reporter_, node.name(), answer);
+      checkInstanceList(node, answer);
+    }
+  }
+
+  // EINSTANCEWRONGNODE: a known instance running where it is not primary.
+  void checkInstanceList(const GroupNode& node, const json& answer) {
+    const json list = answer.value("instancelist", json());
+    if (!list.is_array()) {
+      reporter_->error("ENODEHV", node.name(),
+                       "rpc call to node failed (instancelist): " +
+                           (list.is_string() ? list.get<std::string>() : list.dump()));
+      return;
+    }
+    for (const auto& name : list) {
+      const std::string uuid = instanceUuidByName(doc_, name.get<std::string>());
+      if (uuid.empty()) continue;  // Ganeti 3.x cannot report these either
+      if (doc_["instances"][uuid].value("primary_node", "") != node.uuid) {
+        reporter_->error("EINSTANCEWRONGNODE", name.get<std::string>(),
+                         "instance should not run on node " + node.name());
+      }
+    }
+  }
+
+  // Per instance with its primary in this group, in Ganeti's order.
+  void verifyInstances(const std::vector<core::rpc::NodeReply>& replies) {
+    const bool verbose = op.has("verbose") && op.get("verbose").get<bool>();
+    std::map<std::string, std::size_t> indexOf;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) indexOf[nodes_[i].uuid] = i;
+    std::vector<std::pair<std::string, json>> instances;
+    for (const auto& [uuid, inst] : core::cluster::objectMember(doc_, "instances").items()) {
+      if (indexOf.count(inst.value("primary_node", ""))) instances.push_back({uuid, inst});
+    }
+    std::sort(instances.begin(), instances.end(), [](const auto& a, const auto& b) {
+      return core::query::naturalLess(a.second.value("name", ""), b.second.value("name", ""));
+    });
+    for (const auto& [uuid, inst] : instances) {
+      const std::string name = inst.value("name", "");
+      if (verbose) feedback.message("* Verifying instance " + name);
+      if (inst.value("admin_state", "down") != "up") continue;
+      const GroupNode& primary = nodes_[indexOf[inst.value("primary_node", "")]];
+      if (primary.offline()) {
+        reporter_->error("EINSTANCEBADNODE", name,
+                         "instance is marked as running and lives on offline node " +
+                             primary.name());
+        continue;
+      }
+      const auto& reply = replies[indexOf[primary.uuid]];
+      const json list = reply.ok ? reply.result.value("instancelist", json()) : json();
+      const bool running = list.is_array() &&
+                           std::find(list.begin(), list.end(), name) != list.end();
+      if (!running) {
+        reporter_->error("EINSTANCEDOWN", name,
+                         "instance not running on its primary node " + primary.name());
+      }
     }
   }
 
@@ -251,6 +311,31 @@ class LuClusterVerifyGroup : public LogicalUnit {
   }
 
   void otherNotes() {
+    int nonRedundant = 0, notBalanced = 0, offlineInstances = 0;
+    std::set<std::string> groupNodes;
+    for (const auto& node : nodes_) groupNodes.insert(node.uuid);
+    for (const auto& [uuid, inst] : core::cluster::objectMember(doc_, "instances").items()) {
+      if (!groupNodes.count(inst.value("primary_node", ""))) continue;
+      bool mirrored = true;
+      for (const auto& disk : inst.value("disks", json::array())) {
+        const std::string type = doc_.value("disks", json::object())
+                                     .value(disk.get<std::string>(), json::object())
+                                     .value("dev_type", "");
+        static const std::set<std::string> kMirrored = {
+            "drbd", "diskless", "blockdev", "ext", "sharedfile", "rbd", "gluster"};
+        if (!kMirrored.count(type)) mirrored = false;
+      }
+      if (!mirrored) ++nonRedundant;
+      if (!filledBeparams(doc_, inst).value("auto_balance", true)) ++notBalanced;
+      if (inst.value("admin_state", "down") == "offline") ++offlineInstances;
+    }
+    for (const auto& [count, what] : {std::pair{nonRedundant, "non-redundant instance(s)"},
+                                      std::pair{notBalanced, "non-auto-balanced instance(s)"},
+                                      std::pair{offlineInstances, "offline instance(s)"}}) {
+      if (count > 0) {
+        feedback.message("  - NOTICE: " + std::to_string(count) + " " + what + " found.");
+      }
+    }
     int offline = 0, drained = 0;
     for (const auto& node : nodes_) {
       if (node.offline()) ++offline;
