@@ -1,5 +1,6 @@
 // gnt-instance: the instance commands built so far (add, list, remove,
 // startup, shutdown); the rest of Ganeti's set follows.
+#include "cli/common/list_command.h"
 #include "cli/gnt-instance/commands.h"
 
 int main(int argc, char** argv) {
@@ -84,16 +85,11 @@ int main(int argc, char** argv) {
        {"", "--ignore-hvversions", "ignore_hvversions", false, "",
         "Ignore different hypervisor versions on the nodes", {}},
        {"", "--cleanup", "cleanup", false, "", "Recover from a failed migration", {}}});
-  const std::vector<OptionSpec> listOptions = {
-      {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
-      {"", "--no-headers", "no_headers", false, "", "Don't display column headers", {}},
-      {"", "--separator", "separator", true, "SEPARATOR", "Separator between output fields", {}},
-      {"", "--units", "units", true, "UNITS", "Specify units for output", {"h", "m", "g", "t"}},
-  };
+
   std::vector<Command> commands = {
       {"add", {}, "<instance-name>", "Creates and adds a new instance to the cluster",
        addOptions, 1, 1, add},
-      {"list", {}, "[<instance>...]", "Lists the instances and their status", listOptions, 0, -1,
+      {"list", {}, "[<instance>...]", "Lists the instances and their status", listOptions(), 0, -1,
        list},
       {"remove", {}, "<instance>", "Shuts down the instance and removes it", removeOptions, 1, 1,
        gantry::cli::instance::remove},

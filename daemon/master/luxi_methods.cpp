@@ -8,6 +8,7 @@
 #include "core/luxi/request_args.h"
 #include "core/version.h"
 #include "daemon/master/job_resource.h"
+#include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/instance_resource.h"
 #include "daemon/master/node_resource.h"
 
@@ -161,7 +162,7 @@ Json LuxiMethods::clusterInfo() const {
   info["vcs_version"] = std::string("gantry-") + core::version();
   info["architecture"] = Json::array({"64bits", "x86_64"});
   info["name"] = cluster.value("cluster_name", "");
-  info["master"] = masterNodeName();
+  info["master"] = master::masterNodeName(services_);
   const Json hvs = cluster.value("enabled_hypervisors", Json::array());
   info["default_hypervisor"] = hvs.empty() ? Json(nullptr) : hvs.front();
   info["enabled_hypervisors"] = hvs;
@@ -191,16 +192,6 @@ Json LuxiMethods::clusterInfo() const {
   return info;
 }
 
-std::string LuxiMethods::masterNodeName() const {
-  const std::string uuid = Json(services_.config->get("/cluster")).value("master_node", "");
-  try {
-    return Json(services_.config->get(core::config::jsonPointer({"nodes", uuid, "name"})))
-        .get<std::string>();
-  } catch (const std::exception&) {
-    return uuid;
-  }
-}
-
 Json LuxiMethods::configValues(const Json& names) const {
   Json values = Json::array();
   for (const auto& name : names) {
@@ -212,7 +203,7 @@ Json LuxiMethods::configValues(const Json& names) const {
     } else if (services_.config == nullptr) {
       values.push_back(nullptr);
     } else if (key == "master_node") {
-      values.push_back(masterNodeName());
+      values.push_back(master::masterNodeName(services_));
     } else if (key == "cluster_name" || key == "modify_ssh_setup" || key == "ssh_key_type" ||
                key == "ssh_key_bits" || key == "master_ip" || key == "master_netdev" ||
                key == "master_netmask" || key == "candidate_pool_size" ||

@@ -22,8 +22,6 @@ class LuxiMethods {
   core::luxi::Json classicQuery(const std::string& what, const core::luxi::Json& args);
   core::luxi::Json clusterInfo() const;
   core::luxi::Json configValues(const core::luxi::Json& names) const;
-  /// The master node's name (the config keeps its uuid).
-  std::string masterNodeName() const;
 
   MasterServices& services_;
   core::jobs::JobQueue& queue_;

@@ -1,9 +1,10 @@
 #include "daemon/master/cluster/config_helpers.h"
 
-#include "core/cluster/json_access.h"
 #include <chrono>
 
 #include "core/cluster/candidates.h"
+#include "core/cluster/json_access.h"
+#include "core/config/store.h"
 #include "core/query/engine.h"
 #include "daemon/master/lu/logical_unit.h"
 
@@ -67,6 +68,17 @@ std::vector<std::string> maintainCandidatePool(json& doc, core::config::StoreCha
     ++stats.current;
   }
   return promoted;
+}
+
+std::string masterNodeName(const MasterServices& services) {
+  if (services.config == nullptr) return "";
+  std::string name;
+  services.config->read([&](const nlohmann::json& doc) {
+    const std::string uuid = doc.value("/cluster/master_node"_json_pointer, "");
+    const auto& nodes = core::cluster::objectMember(doc, "nodes");
+    name = nodes.contains(uuid) ? nodes[uuid].value("name", uuid) : uuid;
+  });
+  return name;
 }
 
 }  // namespace gantry::daemon::master

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config/store_change.h"
+#include "daemon/master/master_services.h"
 
 namespace gantry::daemon::master {
 
@@ -32,5 +33,9 @@ std::vector<std::string> maintainCandidatePool(nlohmann::json& doc,
                                                const std::set<std::string>& exceptions = {});
 
 double nowSeconds();
+
+/// The master node's name (config.data keeps its uuid); the uuid if the
+/// node has no name, "" before the cluster exists.
+std::string masterNodeName(const MasterServices& services);
 
 }  // namespace gantry::daemon::master

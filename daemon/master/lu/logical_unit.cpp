@@ -3,7 +3,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "core/config/store.h"
+#include "daemon/master/cluster/config_helpers.h"
 #include "core/opcodes/implemented.h"
 #include "core/util/log.h"
 
@@ -47,14 +47,7 @@ HooksNodes LogicalUnit::hooksNodes() const {
 }
 
 std::string LogicalUnit::masterNodeName() const {
-  if (services.config == nullptr) return "";
-  try {
-    const auto doc = services.config->get("");
-    const std::string uuid = doc.value("/cluster/master_node"_json_pointer, "");
-    return doc.at("nodes").at(uuid).value("name", uuid);
-  } catch (const std::exception&) {
-    return "";
-  }
+  return gantry::daemon::master::masterNodeName(services);
 }
 
 void registerLogicalUnit(const std::string& opId, LuFactory factory) {

@@ -9,6 +9,7 @@
 #include "core/luxi/errors.h"
 #include "core/opcodes/implemented.h"
 #include "core/opcodes/opcode.h"
+#include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/lu/hooks_runner.h"
 #include "daemon/master/lu/logical_unit.h"
@@ -54,18 +55,6 @@ std::string configValue(const MasterServices& services, const char* pointer) {
   }
 }
 
-// The master node's name (config.data keeps its UUID).
-std::string masterName(const MasterServices& services) {
-  if (services.config == nullptr) return "";
-  try {
-    const auto doc = services.config->get("");
-    const std::string uuid = doc.value("/cluster/master_node"_json_pointer, "");
-    return doc.at("nodes").at(uuid).value("name", uuid);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
 HooksEnvInput hooksInputFor(const LogicalUnit& lu, const core::opcodes::Opcode& op,
                             const MasterServices& services) {
   HooksEnvInput input;
@@ -73,7 +62,7 @@ HooksEnvInput hooksInputFor(const LogicalUnit& lu, const core::opcodes::Opcode& 
   input.opId = op.id();
   input.objectType = lu.hooksObjectType();
   input.cluster = configValue(services, "/cluster/cluster_name");
-  input.master = masterName(services);
+  input.master = masterNodeName(services);
   input.dataDir = services.paths.dataDir.string();
   input.luEnv = lu.hooksEnv();
   return input;

@@ -11,12 +11,11 @@ namespace gantry::daemon::master {
 namespace {
 using nlohmann::json;
 
-class LuInstanceFailover : public LogicalUnit {
+class LuInstanceFailover : public InstanceLogicalUnit {
  public:
-  using LogicalUnit::LogicalUnit;
+  using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-failover"; }
-  std::string hooksObjectType() const override { return "INSTANCE"; }
   std::map<std::string, std::string> hooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"OLD_PRIMARY", sourceName_},
@@ -25,16 +24,8 @@ class LuInstanceFailover : public LogicalUnit {
             {"SHUTDOWN_TIMEOUT", std::to_string(op.getInt("shutdown_timeout"))}};
   }
 
-  void expandNames() override {
-    name_ = op.getString("instance_name");
-    if (services.config != nullptr) requireInstance(services.config->get(""), name_);
-    neededLocks[core::locking::Level::kInstance] = {false, {name_}};
-  }
-
   void checkPrereq() override {
-    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    doc_ = services.config->get("");
-    uuid_ = requireInstance(doc_, name_);
+    loadInstance();
     const json& instance = doc_.at("instances").at(uuid_);
     const std::string layout = diskTemplateOf(doc_, instance);
     if (!movableByTemplate(layout)) {
@@ -57,8 +48,7 @@ class LuInstanceFailover : public LogicalUnit {
   }
 
  private:
-  json doc_;
-  std::string name_, uuid_, sourceName_;
+  std::string sourceName_;
   MoveTarget target_;
 };
 

@@ -1,5 +1,7 @@
 #include "daemon/master/lu/instance/instance_helpers.h"
 
+#include "core/config/store.h"
+#include "core/locking/lock_manager.h"
 #include "daemon/master/cluster/node_rpc.h"
 
 namespace gantry::daemon::master {
@@ -8,6 +10,18 @@ using nlohmann::json;
 namespace {
 constexpr std::chrono::seconds kStartTimeout{300};
 }  // namespace
+
+void InstanceLogicalUnit::expandNames() {
+  name_ = op.getString("instance_name");
+  if (services.config != nullptr) requireInstance(services.config->get(""), name_);
+  neededLocks[core::locking::Level::kInstance] = {false, {name_}};
+}
+
+void InstanceLogicalUnit::loadInstance() {
+  if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
+  doc_ = services.config->get("");
+  uuid_ = requireInstance(doc_, name_);
+}
 
 std::string requireInstance(const json& doc, const std::string& name) {
   const std::string uuid = instanceUuidByName(doc, name);

@@ -13,6 +13,25 @@
 
 namespace gantry::daemon::master {
 
+/// A logical unit on one existing instance (opcode field instance_name):
+/// the name is resolved before any lock is asked for, and the instance
+/// is locked exclusively.
+class InstanceLogicalUnit : public LogicalUnit {
+ public:
+  using LogicalUnit::LogicalUnit;
+  std::string hooksObjectType() const override { return "INSTANCE"; }
+  void expandNames() override;
+
+ protected:
+  /// Reads the config into doc_ and finds the instance (uuid_).
+  void loadInstance();
+  const nlohmann::json& instanceObject() const { return doc_.at("instances").at(uuid_); }
+
+  std::string name_;
+  std::string uuid_;
+  nlohmann::json doc_;
+};
+
 /// The uuid of instance `name`; PrereqError "Instance '<n>' not known"
 /// (unknown_entity) if there is none.
 std::string requireInstance(const nlohmann::json& doc, const std::string& name);

@@ -19,12 +19,11 @@ constexpr std::chrono::seconds kCallTimeout{60};
 constexpr std::chrono::milliseconds kPollInterval{200};
 constexpr std::chrono::seconds kFeedbackInterval{10};
 
-class LuInstanceMigrate : public LogicalUnit {
+class LuInstanceMigrate : public InstanceLogicalUnit {
  public:
-  using LogicalUnit::LogicalUnit;
+  using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-migrate"; }
-  std::string hooksObjectType() const override { return "INSTANCE"; }
   std::map<std::string, std::string> hooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"OLD_PRIMARY", source_.primaryNodeName},
@@ -33,19 +32,11 @@ class LuInstanceMigrate : public LogicalUnit {
             {"MIGRATE_CLEANUP", "False"}};
   }
 
-  void expandNames() override {
-    name_ = op.getString("instance_name");
-    if (services.config != nullptr) requireInstance(services.config->get(""), name_);
-    neededLocks[core::locking::Level::kInstance] = {false, {name_}};
-  }
-
   void checkPrereq() override {
-    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
     if (op.getBool("cleanup")) {
       throw PrereqError("Migration cleanup is not implemented yet", sdk::ErrorCode::kInvalid);
     }
-    doc_ = services.config->get("");
-    uuid_ = requireInstance(doc_, name_);
+    loadInstance();
     const json& instance = doc_.at("instances").at(uuid_);
     const std::string layout = diskTemplateOf(doc_, instance);
     if (!movableByTemplate(layout)) {
@@ -172,8 +163,7 @@ class LuInstanceMigrate : public LogicalUnit {
     if (!src.ok) feedback.warning("Source node failed to abort the migration: " + src.msg);
   }
 
-  json doc_;
-  std::string name_, uuid_, hypervisor_;
+  std::string hypervisor_;
   InstanceDescription source_;
   MoveTarget target_;
   bool live_ = true;

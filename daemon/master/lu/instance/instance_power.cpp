@@ -14,30 +14,20 @@ using core::config::jsonPointer;
 using core::config::StoreOp;
 using nlohmann::json;
 
-class LuInstancePower : public LogicalUnit {
+class LuInstancePower : public InstanceLogicalUnit {
  public:
   LuInstancePower(const core::opcodes::Opcode& op, MasterServices& services,
                   core::jobs::OpContext& ctx, bool start)
-      : LogicalUnit(op, services, ctx), start_(start) {}
+      : InstanceLogicalUnit(op, services, ctx), start_(start) {}
 
   bool requiresBgl() const override { return false; }
   std::string hooksPath() const override { return start_ ? "instance-start" : "instance-stop"; }
-  std::string hooksObjectType() const override { return "INSTANCE"; }
   std::map<std::string, std::string> hooksEnv() const override {
     return {{"INSTANCE_NAME", name_}, {"INSTANCE_PRIMARY", description_.primaryNodeName}};
   }
 
-  void expandNames() override {
-    name_ = op.getString("instance_name");
-    // An unknown name is refused before any lock is asked for.
-    if (services.config != nullptr) requireInstance(services.config->get(""), name_);
-    neededLocks[core::locking::Level::kInstance] = {false, {name_}};
-  }
-
   void checkPrereq() override {
-    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    doc_ = services.config->get("");
-    uuid_ = requireInstance(doc_, name_);
+    loadInstance();
     const json& instance = doc_.at("instances").at(uuid_);
     if (instance.value("admin_state", "down") == "offline") {
       throw PrereqError("Instance '" + name_ + "' is marked offline", sdk::ErrorCode::kState);
@@ -90,8 +80,7 @@ class LuInstancePower : public LogicalUnit {
 
   bool start_;
   bool running_ = false;
-  json doc_;
-  std::string name_, uuid_, hypervisor_;
+  std::string hypervisor_;
   InstanceDescription description_;
 };
 

@@ -15,27 +15,17 @@ using core::config::jsonPointer;
 using core::config::StoreOp;
 using nlohmann::json;
 
-class LuInstanceRemove : public LogicalUnit {
+class LuInstanceRemove : public InstanceLogicalUnit {
  public:
-  using LogicalUnit::LogicalUnit;
+  using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-remove"; }
-  std::string hooksObjectType() const override { return "INSTANCE"; }
   std::map<std::string, std::string> hooksEnv() const override {
     return {{"INSTANCE_NAME", name_}, {"INSTANCE_PRIMARY", description_.primaryNodeName}};
   }
 
-  void expandNames() override {
-    name_ = op.getString("instance_name");
-    // An unknown name is refused before any lock is asked for.
-    if (services.config != nullptr) requireInstance(services.config->get(""), name_);
-    neededLocks[core::locking::Level::kInstance] = {false, {name_}};
-  }
-
   void checkPrereq() override {
-    if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    doc_ = services.config->get("");
-    uuid_ = requireInstance(doc_, name_);
+    loadInstance();
     description_ = describeInstance(doc_, uuid_);
   }
 
@@ -75,8 +65,6 @@ class LuInstanceRemove : public LogicalUnit {
   }
 
  private:
-  json doc_;
-  std::string name_, uuid_;
   InstanceDescription description_;
 };
 
