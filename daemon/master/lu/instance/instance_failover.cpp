@@ -26,7 +26,7 @@ class LuInstanceFailover : public InstanceLogicalUnit {
 
   void checkPrereq() override {
     loadInstance();
-    const json& instance = doc_.at("instances").at(uuid_);
+    const json& instance = instanceObject();
     const std::string layout = diskTemplateOf(doc_, instance);
     if (!movableByTemplate(layout)) {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow failovers",

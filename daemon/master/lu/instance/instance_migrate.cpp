@@ -37,7 +37,7 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
       throw PrereqError("Migration cleanup is not implemented yet", sdk::ErrorCode::kInvalid);
     }
     loadInstance();
-    const json& instance = doc_.at("instances").at(uuid_);
+    const json& instance = instanceObject();
     const std::string layout = diskTemplateOf(doc_, instance);
     if (!movableByTemplate(layout)) {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow migrations",

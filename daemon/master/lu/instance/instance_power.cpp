@@ -28,7 +28,7 @@ class LuInstancePower : public InstanceLogicalUnit {
 
   void checkPrereq() override {
     loadInstance();
-    const json& instance = doc_.at("instances").at(uuid_);
+    const json& instance = instanceObject();
     if (instance.value("admin_state", "down") == "offline") {
       throw PrereqError("Instance '" + name_ + "' is marked offline", sdk::ErrorCode::kState);
     }
@@ -62,7 +62,7 @@ class LuInstancePower : public InstanceLogicalUnit {
 
  private:
   void rememberState() {
-    const json& instance = doc_.at("instances").at(uuid_);
+    const json& instance = instanceObject();
     const std::string wanted = start_ ? "up" : "down";
     const std::string source = start_ ? "admin" : op.optString("admin_state_source").value_or("admin");
     if (instance.value("admin_state", "") == wanted &&

@@ -56,7 +56,7 @@ class LuInstanceRemove : public InstanceLogicalUnit {
                       " is offline");
     }
     core::config::StoreChange change = {StoreOp::remove(jsonPointer({"instances", uuid_}))};
-    for (const auto& disk : doc_.at("instances").at(uuid_).value("disks", json::array())) {
+    for (const auto& disk : instanceObject().value("disks", json::array())) {
       change.push_back(StoreOp::remove(jsonPointer({"disks", disk.get<std::string>()})));
     }
     bumpCluster(doc_, change, nowSeconds());
