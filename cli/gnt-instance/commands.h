@@ -12,6 +12,7 @@ int startup(const Invocation& inv);    // lifecycle.cpp
 int shutdown(const Invocation& inv);   // lifecycle.cpp
 int failover(const Invocation& inv);   // lifecycle.cpp
 int migrate(const Invocation& inv);    // lifecycle.cpp
+int reboot(const Invocation& inv);     // lifecycle.cpp
 int console(const Invocation& inv);    // console.cpp
 
 }  // namespace gantry::cli::instance

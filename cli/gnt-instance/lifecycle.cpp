@@ -113,6 +113,19 @@ int migrate(const Invocation& inv) {
   return 0;
 }
 
+int reboot(const Invocation& inv) {
+  const auto& o = inv.options;
+  const std::string type = o.value("reboot_type").value_or("hard");
+  const auto timeout = seconds(o, "shutdown_timeout", 120);
+  return perInstance(inv, [&](const std::string& name) {
+    return Json{{"OP_ID", "OP_INSTANCE_REBOOT"},
+                {"instance_name", name},
+                {"reboot_type", type},
+                {"ignore_secondaries", o.flag("ignore_secondaries")},
+                {"shutdown_timeout", timeout}};
+  });
+}
+
 int startup(const Invocation& inv) {
   const auto& o = inv.options;
   return perInstance(inv, [&](const std::string& name) {

@@ -67,6 +67,14 @@ int main(int argc, char** argv) {
         "Select the target node with this allocator", {}},
        {"", "--ignore-ipolicy", "ignore_ipolicy", false, "", "Ignore instance policy violations", {}},
        {"", "--cleanup", "cleanup", false, "", "Clean up after a failed failover", {}}});
+  auto rebootOptions = submitOptions();
+  rebootOptions.insert(rebootOptions.end(),
+                       {{"-t", "--type", "reboot_type", true, "TYPE", "Type of reboot",
+                         {"soft", "hard", "full"}},
+                        {"", "--ignore-secondaries", "ignore_secondaries", false, "",
+                         "Ignore errors from secondaries", {}},
+                        {"", "--shutdown-timeout", "shutdown_timeout", true, "TIMEOUT",
+                         "Seconds to wait for the instance to shut down", {}}});
   auto migrateOptions = submitOptions();
   migrateOptions.insert(
       migrateOptions.end(),
@@ -99,6 +107,7 @@ int main(int argc, char** argv) {
        {{"", "--show-cmd", "show_command", false, "",
          "Show the command to connect instead of connecting", {}}},
        1, 1, console},
+      {"reboot", {}, "<instance>...", "Reboots an instance", rebootOptions, 1, -1, reboot},
       {"migrate", {}, "<instance>", "Migrates the instance to another node without shutting it down",
        migrateOptions, 1, 1, migrate},
       {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "

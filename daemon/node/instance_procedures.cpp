@@ -1,9 +1,10 @@
 // What the master asks of a node for an instance's disks and life:
 // blockdev_create, blockdev_remove (through the storage plugin of the
 // disk's template), instance_os_add (the OS provider installs the OS onto
-// the assembled disks), instance_start, instance_shutdown and
-// all_instances_info (through the hypervisor plugin). Instances and disks
-// arrive in the JSON forms of core/cluster/spec_json.h.
+// the assembled disks), instance_start, instance_shutdown,
+// instance_reboot, all_instances_info, the migration phases and the
+// console (through the hypervisor plugin). Instances and disks arrive in
+// the JSON forms of core/cluster/spec_json.h.
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -323,6 +324,23 @@ sdk::Result<json> consoleInfo(NodeContext& node, const json& args) {
   });
 }
 
+// A soft or hard reboot in place (a full one is the master's stop+start).
+sdk::Result<json> rebootInstance(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    const std::string type = args.at("reboot_type").get<std::string>();
+    if (type != "soft" && type != "hard") {
+      return Error{ErrorCode::kInvalid, "Invalid reboot type '" + type + "' (soft or hard)"};
+    }
+    auto rebooted = (*hv)->rebootInstance(
+        instance, type == "soft" ? sdk::RebootType::kSoft : sdk::RebootType::kHard);
+    if (!rebooted) return std::move(rebooted).error();
+    return json(nullptr);
+  });
+}
+
 // {instance name: {memory, vcpus, state, time}} over the hypervisors named.
 sdk::Result<json> allInstancesInfo(NodeContext& node, const json& args) {
   json out = json::object();
@@ -393,6 +411,9 @@ void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) 
              [&node](const json& a, const CallContext&) { return finalizeMigration(node, a, false); }});
   table.add({"instance_abort_migration", {{"instance", ArgType::kObject, true}},
              [&node](const json& a, const CallContext&) { return abortMigration(node, a); }});
+  table.add({"instance_reboot",
+             {{"instance", ArgType::kObject, true}, {"reboot_type", ArgType::kString, true}},
+             [&node](const json& a, const CallContext&) { return rebootInstance(node, a); }});
   table.add({"instance_console_info", {{"instance", ArgType::kObject, true}},
              [&node](const json& a, const CallContext&) { return consoleInfo(node, a); }});
   table.add({"all_instances_info", {{"hypervisors", ArgType::kStringList, true}},

@@ -21,6 +21,7 @@ void registerInstanceRemove();
 void registerInstancePower();
 void registerInstanceFailover();
 void registerInstanceMigrate();
+void registerInstanceReboot();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -40,6 +41,7 @@ void registerAllLogicalUnits() {
   registerInstancePower();
   registerInstanceFailover();
   registerInstanceMigrate();
+  registerInstanceReboot();
     return true;
   }();
   (void)done;

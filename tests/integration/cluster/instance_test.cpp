@@ -61,6 +61,17 @@ TEST_F(InstanceTest, AddListStopStartRemove) {
   EXPECT_TRUE(console.succeeded()) << console.err;
   EXPECT_EQ(console.out, "Console not available for fake hypervisor\n");
 
+  // Soft and hard reboots happen in place (the fake guest counts its boots);
+  // a full one is a stop and a start.
+  const fs::path boots = cluster_.root("node2") / "var/run/gantry/fake-hypervisor-extra/instance1";
+  ASSERT_TRUE(gnt("gnt-instance", {"reboot", "-t", "soft", "instance1"}).succeeded());
+  EXPECT_NE(readFile(boots).find("boots=2"), std::string::npos) << readFile(boots);
+  ASSERT_TRUE(gnt("gnt-instance", {"reboot", "instance1"}).succeeded());
+  EXPECT_NE(readFile(boots).find("boots=3"), std::string::npos) << readFile(boots);
+  ASSERT_TRUE(gnt("gnt-instance", {"reboot", "-t", "full", "instance1"}).succeeded());
+  list = gnt("gnt-instance", {"list", "--no-headers", "-o", "status"});
+  EXPECT_EQ(list.out, "running\n");
+
   ASSERT_TRUE(gnt("gnt-instance", {"shutdown", "instance1"}).succeeded());
   console = gnt("gnt-instance", {"console", "instance1"});
   EXPECT_EQ(console.exitCode, 1);
