@@ -1,4 +1,5 @@
 // gnt-cluster: create, inspect, change and destroy the cluster.
+#include "cli/common/tag_commands.h"
 #include "cli/gnt-cluster/commands.h"
 
 int main(int argc, char** argv) {
@@ -37,5 +38,6 @@ int main(int argc, char** argv) {
       {"verify", {}, "[opts...]", "Does a check on the cluster configuration",
        cluster::verifyOptions(), 0, 0, cluster::verify},
   };
+  for (auto& command : tagCommands("cluster")) commands.push_back(std::move(command));
   return runTool("gnt-cluster", argc, argv, commands);
 }

@@ -1,6 +1,7 @@
 // gnt-instance: the instance commands built so far (add, list, remove,
 // startup, shutdown); the rest of Ganeti's set follows.
 #include "cli/common/list_command.h"
+#include "cli/common/tag_commands.h"
 #include "cli/gnt-instance/commands.h"
 
 int main(int argc, char** argv) {
@@ -113,5 +114,6 @@ int main(int argc, char** argv) {
       {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "
        "originally running) starts it on the new node", failoverOptions, 1, 1, failover},
   };
+  for (auto& command : tagCommands("instance")) commands.push_back(std::move(command));
   return runTool("gnt-instance", argc, argv, commands);
 }

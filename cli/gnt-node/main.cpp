@@ -1,4 +1,5 @@
 // gnt-node: add, list, inspect, change and remove nodes.
+#include "cli/common/tag_commands.h"
 #include "cli/gnt-node/commands.h"
 
 namespace gantry::cli::node {
@@ -74,5 +75,6 @@ int main(int argc, char** argv) {
       {"remove", {}, "<node_name>", "Removes a node from the cluster", removeOptions, 1, 1,
        node::remove},
   };
+  for (auto& command : tagCommands("node")) commands.push_back(std::move(command));
   return runTool("gnt-node", argc, argv, commands);
 }

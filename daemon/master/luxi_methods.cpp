@@ -10,7 +10,9 @@
 #include "daemon/master/job_resource.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/instance_resource.h"
+#include "daemon/master/lu/logical_unit.h"
 #include "daemon/master/node_resource.h"
+#include "daemon/master/tags.h"
 
 namespace gantry::daemon::master {
 namespace {
@@ -96,6 +98,18 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
     case Method::kQueryNodes:
     case Method::kQueryInstances:
       return classicQuery(method == Method::kQueryNodes ? "node" : "instance", args);
+    case Method::kQueryTags: {
+      if (services_.config == nullptr) {
+        throw core::luxi::configurationError(
+            "I do not have access to a valid configuration, cannot process queries");
+      }
+      try {
+        return Json(objectTags(services_.config->get(""), args.at(0).get<std::string>(),
+                               args.at(1).get<std::string>()));
+      } catch (const PrereqError& e) {
+        throw core::luxi::opPrereqError(e.what(), sdk::errorCodeName(e.code()));
+      }
+    }
     case Method::kQueryClusterInfo:
       return clusterInfo();
     case Method::kQueryConfigValues:

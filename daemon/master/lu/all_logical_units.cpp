@@ -22,6 +22,7 @@ void registerInstancePower();
 void registerInstanceFailover();
 void registerInstanceMigrate();
 void registerInstanceReboot();
+void registerTags();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -42,6 +43,7 @@ void registerAllLogicalUnits() {
   registerInstanceFailover();
   registerInstanceMigrate();
   registerInstanceReboot();
+  registerTags();
     return true;
   }();
   (void)done;

@@ -277,6 +277,32 @@ TEST_F(InstanceTest, VerifyFindsInstancesDownOrOnTheWrongNode) {
   EXPECT_EQ(list.out, "local1  running\nshared1 ERROR_wrongnode\n");
 }
 
+TEST_F(InstanceTest, TagsOfInstancesNodesAndTheCluster) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "diskless", "--no-install", "--no-start", "-n",
+                                   "node2", "tagged"})
+                  .succeeded());
+  ASSERT_TRUE(gnt("gnt-instance", {"add-tags", "tagged", "web", "db"}).succeeded());
+  ASSERT_TRUE(gnt("gnt-node", {"add-tags", "node2", "rack:1"}).succeeded());
+  ASSERT_TRUE(gnt("gnt-cluster", {"add-tags", "site/a"}).succeeded());
+  EXPECT_EQ(gnt("gnt-instance", {"list-tags", "tagged"}).out, "db\nweb\n");
+  EXPECT_EQ(gnt("gnt-node", {"list-tags", "node2"}).out, "rack:1\n");
+  EXPECT_EQ(gnt("gnt-cluster", {"list-tags"}).out, "site/a\n");
+  EXPECT_EQ(gnt("gnt-instance", {"list", "--no-headers", "-o", "tags"}).out, "db,web\n");
+
+  const std::string before = configText();
+  auto missing = gnt("gnt-instance", {"remove-tags", "tagged", "web", "nosuch"});
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.err.find("Tag(s) 'nosuch' not found"), std::string::npos) << missing.err;
+  auto invalid = gnt("gnt-instance", {"add-tags", "tagged", "bad tag"});
+  EXPECT_EQ(invalid.exitCode, 1);
+  EXPECT_EQ(invalid.err, "Failure: invalid tag(s) given:\nTag contains invalid characters\n");
+  EXPECT_EQ(configText(), before);
+
+  ASSERT_TRUE(gnt("gnt-instance", {"remove-tags", "tagged", "web"}).succeeded());
+  EXPECT_EQ(gnt("gnt-instance", {"list-tags", "tagged"}).out, "db\n");
+}
+
 TEST_F(InstanceTest, RefusalsChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
