@@ -8,10 +8,8 @@
 namespace gantry::cli {
 using core::luxi::Json;
 
-namespace {
-
-std::vector<std::string> fieldsFrom(const std::string& text,
-                                    const std::vector<std::string>& defaults) {
+std::vector<std::string> splitFieldList(const std::string& text,
+                                        const std::vector<std::string>& defaults) {
   std::vector<std::string> fields;
   std::string list = text;
   if (!list.empty() && list[0] == '+') {
@@ -26,8 +24,6 @@ std::vector<std::string> fieldsFrom(const std::string& text,
   return fields;
 }
 
-}  // namespace
-
 std::vector<OptionSpec> listOptions() {
   return {
       {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
@@ -40,7 +36,7 @@ std::vector<OptionSpec> listOptions() {
 int listResource(const Invocation& inv, std::string_view resource,
                  const std::vector<std::string>& defaultFields) {
   const auto& o = inv.options;
-  const auto fields = o.value("output") ? fieldsFrom(*o.value("output"), defaultFields)
+  const auto fields = o.value("output") ? splitFieldList(*o.value("output"), defaultFields)
                                         : defaultFields;
   Json filter = nullptr;
   if (!o.args.empty()) {

@@ -15,6 +15,10 @@ namespace gantry::cli {
 int listResource(const Invocation& inv, std::string_view resource,
                  const std::vector<std::string>& defaultFields);
 
+/// `-o` text as fields: "a,b" as given, "+a,b" added to `defaults`.
+std::vector<std::string> splitFieldList(const std::string& text,
+                                        const std::vector<std::string>& defaults);
+
 /// The options every such list command takes.
 std::vector<OptionSpec> listOptions();
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/common/confirm.h"
+#include "cli/common/list_command.h"
 #include "cli/common/query_table.h"
 #include "cli/common/tool.h"
 #include "core/luxi/errors.h"
@@ -13,7 +14,7 @@ namespace gantry::cli {
 namespace {
 using core::luxi::Json;
 
-std::vector<OptionSpec> listOptions() {
+std::vector<OptionSpec> jobListOptions() {
   return {
       {"-o", "--output", "output", true, "FIELDS", "Select output fields", {}},
       {"", "--no-headers", "no_headers", false, "", "Don't display column headers", {}},
@@ -28,22 +29,6 @@ std::vector<OptionSpec> listOptions() {
   };
 }
 
-std::vector<std::string> splitFields(const std::string& text,
-                                     const std::vector<std::string>& defaults) {
-  std::vector<std::string> fields;
-  std::string list = text;
-  if (!list.empty() && list[0] == '+') {
-    fields = defaults;
-    list = list.substr(1);
-  }
-  std::stringstream ss(list);
-  std::string f;
-  while (std::getline(ss, f, ',')) {
-    if (!f.empty()) fields.push_back(f);
-  }
-  return fields;
-}
-
 Json statusFilter(const std::vector<std::string>& statuses) {
   Json f = Json::array({"|"});
   for (const auto& s : statuses) f.push_back(Json::array({"=", "status", s}));
@@ -54,7 +39,7 @@ int list(const Invocation& inv) {
   const auto& o = inv.options;
   std::vector<std::string> defaults = {"id", "status", "summary"};
   if (o.flag("archived")) defaults.push_back("archived");
-  auto fields = o.value("output") ? splitFields(*o.value("output"), defaults) : defaults;
+  auto fields = o.value("output") ? splitFieldList(*o.value("output"), defaults) : defaults;
 
   std::vector<std::string> statuses;
   if (o.flag("pending")) statuses = {"queued", "waiting", "canceling"};
@@ -328,7 +313,7 @@ int main(int argc, char** argv) {
   auto prioOptions = selectOptions();
   prioOptions.push_back(priorityOption);
   std::vector<Command> commands = {
-      {"list", {}, "[<job-id>...]", "Lists the jobs and their status", listOptions(), 0, -1,
+      {"list", {}, "[<job-id>...]", "Lists the jobs and their status", jobListOptions(), 0, -1,
        list},
       {"info", {"show"}, "<job-id>...", "Show detailed information about the jobs", {}, 1, -1,
        info},

@@ -23,6 +23,12 @@ struct FieldSpec {
   CompareMode mode = CompareMode::kNormal;
 };
 
+/// A field as the resource tables write it: name, title, kind, doc.
+inline FieldSpec field(const char* name, const char* title, FieldKind kind, const char* doc,
+                       CompareMode mode = CompareMode::kNormal) {
+  return FieldSpec{{name, title, kind, doc}, mode};
+}
+
 /// The fields of one resource kind ("node", "instance", "job", ...).
 class Resource {
  public:

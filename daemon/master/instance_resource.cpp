@@ -16,13 +16,9 @@ using core::query::Cell;
 using core::query::CompareMode;
 using core::query::FieldKind;
 using core::query::FieldSpec;
+using core::query::field;
 using core::query::Json;
 using core::query::ResultStatus;
-
-FieldSpec field(const char* name, const char* title, FieldKind kind, const char* doc,
-                CompareMode mode = CompareMode::kNormal) {
-  return FieldSpec{{name, title, kind, doc}, mode};
-}
 
 const std::set<std::string>& liveFields() {
   static const std::set<std::string> fields = {"oper_state", "oper_ram", "oper_vcpus", "status",

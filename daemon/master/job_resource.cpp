@@ -7,11 +7,7 @@ namespace {
 using core::query::CompareMode;
 using core::query::FieldKind;
 using core::query::FieldSpec;
-
-FieldSpec field(const char* name, const char* title, FieldKind kind, const char* doc,
-                CompareMode mode = CompareMode::kNormal) {
-  return FieldSpec{{name, title, kind, doc}, mode};
-}
+using core::query::field;
 
 }  // namespace
 
