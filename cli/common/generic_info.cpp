@@ -29,7 +29,7 @@ void serialize(std::string& out, const Json& data, int level, bool afterKey) {
           for (int i = 0; i < level; ++i) out += indent;
         }
         doIndent = true;
-        out += key + ":";
+        out += key + ": ";
         serialize(out, value, level + 1, true);
       }
     } else {
@@ -44,7 +44,6 @@ void serialize(std::string& out, const Json& data, int level, bool afterKey) {
     }
     return;
   }
-  if (afterKey) out += " ";
   out += scalarText(data) + "\n";
 }
 

@@ -1,8 +1,10 @@
-// gnt-instance remove, startup and shutdown: one job per instance.
+// gnt-instance remove, failover and migrate (one instance each), and
+// startup, shutdown and reboot (any selection, one job per instance).
 #include <iostream>
 
 #include "cli/common/confirm.h"
 #include "cli/gnt-instance/commands.h"
+#include "cli/gnt-instance/selection.h"
 #include "core/luxi/errors.h"
 
 namespace gantry::cli::instance {
@@ -20,15 +22,6 @@ std::int64_t seconds(const ParsedOptions& o, const char* dest, std::int64_t fall
   } catch (const std::exception&) {
   }
   throw core::luxi::opPrereqError("Invalid timeout '" + *text + "'", "wrong_input");
-}
-
-// Each instance in its own job, waited for in turn.
-int perInstance(const Invocation& inv, const std::function<Json(const std::string&)>& build) {
-  auto client = connectMaster();
-  for (const auto& name : inv.options.args) {
-    submitAndWait(client, Json::array({build(name)}), inv, std::cout);
-  }
-  return 0;
 }
 
 }  // namespace
@@ -117,7 +110,7 @@ int reboot(const Invocation& inv) {
   const auto& o = inv.options;
   const std::string type = o.value("reboot_type").value_or("hard");
   const auto timeout = seconds(o, "shutdown_timeout", 120);
-  return perInstance(inv, [&](const std::string& name) {
+  return forEachSelectedInstance(inv, "reboot", [&](const std::string& name) {
     return Json{{"OP_ID", "OP_INSTANCE_REBOOT"},
                 {"instance_name", name},
                 {"reboot_type", type},
@@ -128,7 +121,7 @@ int reboot(const Invocation& inv) {
 
 int startup(const Invocation& inv) {
   const auto& o = inv.options;
-  return perInstance(inv, [&](const std::string& name) {
+  return forEachSelectedInstance(inv, "startup", [&](const std::string& name) {
     return Json{{"OP_ID", "OP_INSTANCE_STARTUP"},
                 {"instance_name", name},
                 {"force", o.flag("force")},
@@ -141,7 +134,7 @@ int startup(const Invocation& inv) {
 int shutdown(const Invocation& inv) {
   const auto& o = inv.options;
   const auto timeout = seconds(o, "timeout", 120);
-  return perInstance(inv, [&](const std::string& name) {
+  return forEachSelectedInstance(inv, "shutdown", [&](const std::string& name) {
     return Json{{"OP_ID", "OP_INSTANCE_SHUTDOWN"},
                 {"instance_name", name},
                 {"timeout", timeout},

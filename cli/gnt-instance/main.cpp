@@ -1,8 +1,9 @@
-// gnt-instance: the instance commands built so far (add, list, remove,
-// startup, shutdown); the rest of Ganeti's set follows.
+// gnt-instance: Ganeti's instance commands (the disk-replacing, moving,
+// recreating and group-changing ones still to come).
 #include "cli/common/list_command.h"
 #include "cli/common/tag_commands.h"
 #include "cli/gnt-instance/commands.h"
+#include "cli/gnt-instance/selection.h"
 
 int main(int argc, char** argv) {
   using namespace gantry::cli;
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
                          {}},
                         {"", "--shutdown-timeout", "shutdown_timeout", true, "TIMEOUT",
                          "Seconds to wait for the instance to shut down", {}}});
+  const auto selection = selectionOptions();
+  auto withSelection = [&](std::vector<OptionSpec> options) {
+    options.insert(options.end(), selection.begin(), selection.end());
+    return options;
+  };
   auto startOptions = submitOptions();
   startOptions.insert(startOptions.end(),
                       {force, ignoreOffline, noRemember,
@@ -95,6 +101,50 @@ int main(int argc, char** argv) {
         "Ignore different hypervisor versions on the nodes", {}},
        {"", "--cleanup", "cleanup", false, "", "Recover from a failed migration", {}}});
 
+  auto infoOptions = std::vector<OptionSpec>{
+      {"-s", "--static", "static", false, "", "Only show configuration data, not runtime data",
+       {}},
+      {"", "--all", "show_all", false, "", "Show info on all instances on the cluster", {}},
+      {"", "--roman", "roman", false, "", "Use roman numbers for positive integers", {}}};
+  auto growOptions = submitOptions();
+  growOptions.insert(growOptions.end(),
+                     {{"", "--absolute", "absolute", false, "",
+                       "The amount is the new size of the disk, not an increment", {}},
+                      {"", "--no-wait-for-sync", "no_wait_for_sync", false, "",
+                       "Don't wait for the disks to sync", {}},
+                      {"", "--ignore-ipolicy", "ignore_ipolicy", false, "",
+                       "Ignore instance policy violations", {}}});
+  auto activateOptions = submitOptions();
+  activateOptions.insert(activateOptions.end(),
+                         {{"", "--ignore-size", "ignore_size", false, "",
+                           "Ignore the size recorded in the configuration", {}},
+                          {"", "--wait-for-sync", "wait_for_sync", false, "",
+                           "Wait for the disks to sync", {}}});
+  auto deactivateOptions = submitOptions();
+  deactivateOptions.push_back({"-f", "--force", "force", false, "",
+                               "Deactivate even if the instance runs", {}});
+  auto reinstallOptions = submitOptions();
+  reinstallOptions.insert(
+      reinstallOptions.end(),
+      {force,
+       {"-o", "--os-type", "os", true, "<os>", "Install this OS instead of the current one", {}},
+       {"", "--select-os", "select_os", false, "", "Interactive OS reinstall, lists available OS "
+        "templates for selection", {}},
+       {"", "--force-variant", "force_variant", false, "", "Force an unknown variant", {}},
+       {"-O", "--os-parameters", "osparams", true, "<key>=<val>", "OS parameters", {}}});
+  auto renameOptions = submitOptions();
+  renameOptions.insert(
+      renameOptions.end(),
+      {{"", "--name-check", "name_check", false, "", "Check that the new name resolves", {}},
+       {"", "--ip-check", "ip_check", false, "", "Check that the new IP is not in use", {}},
+       {"", "--no-name-check", "no_name_check", false, "", "(default; kept for 3.0 scripts)",
+        {}},
+       {"", "--no-ip-check", "no_ip_check", false, "", "(default; kept for 3.0 scripts)", {}},
+       {"-f", "--force", "force", false, "", "(kept for 3.0 scripts)", {}}});
+  auto batchOptions = submitOptions();
+  batchOptions.push_back({"-I", "--iallocator", "iallocator", true, "<NAME>",
+                          "Select the nodes with this allocator", {}});
+
   std::vector<Command> commands = {
       {"add", {}, "<instance-name>", "Creates and adds a new instance to the cluster",
        addOptions, 1, 1, add},
@@ -102,13 +152,32 @@ int main(int argc, char** argv) {
        list},
       {"remove", {}, "<instance>", "Shuts down the instance and removes it", removeOptions, 1, 1,
        gantry::cli::instance::remove},
-      {"startup", {"start"}, "<instance>...", "Starts an instance", startOptions, 1, -1, startup},
-      {"shutdown", {"stop"}, "<instance>...", "Stops an instance", stopOptions, 1, -1, shutdown},
+      {"batch-create", {}, "<instances.json>",
+       "Create a bunch of instances based on specs in the file", batchOptions, 1, 1, batchCreate},
+      {"startup", {"start"}, "<instance>...", "Starts an instance", withSelection(startOptions), 0,
+       -1, startup},
+      {"shutdown", {"stop"}, "<instance>...", "Stops an instance", withSelection(stopOptions), 0,
+       -1, shutdown},
+      {"info", {"show"}, "[-s] {--all | <instance>...}", "Show information on the specified "
+       "instance(s)", infoOptions, 0, -1, info},
+      {"modify", {}, "<instance>", "Alters the parameters of an instance", modifyOptions(), 1, 1,
+       modify},
+      {"grow-disk", {}, "<instance> <disk> <size>", "Grow an instance's disk", growOptions, 3, 3,
+       growDisk},
+      {"activate-disks", {}, "<instance>", "Activate an instance's disks", activateOptions, 1, 1,
+       activateDisks},
+      {"deactivate-disks", {}, "<instance>", "Deactivate an instance's disks", deactivateOptions,
+       1, 1, deactivateDisks},
+      {"reinstall", {}, "[-f] <instance>...", "Reinstall a stopped instance",
+       withSelection(reinstallOptions), 0, -1, reinstall},
+      {"rename", {}, "<instance> <new_name>", "Rename the instance", renameOptions, 2, 2,
+       gantry::cli::instance::rename},
       {"console", {}, "<instance>", "Connects to the console of an instance",
        {{"", "--show-cmd", "show_command", false, "",
          "Show the command to connect instead of connecting", {}}},
        1, 1, console},
-      {"reboot", {}, "<instance>...", "Reboots an instance", rebootOptions, 1, -1, reboot},
+      {"reboot", {}, "<instance>...", "Reboots an instance", withSelection(rebootOptions), 0, -1,
+       reboot},
       {"migrate", {}, "<instance>", "Migrates the instance to another node without shutting it down",
        migrateOptions, 1, 1, migrate},
       {"failover", {}, "<instance>", "Stops the instance, changes its primary node and (if it was "

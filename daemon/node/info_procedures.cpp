@@ -151,6 +151,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addLeaveProcedure(table, node);
   addHooksProcedure(table, node);
   addOsProcedures(table, node);
+  addBlockdevProcedures(table, node);
   addInstanceProcedures(table, node);
   addStopMasterProcedure(table, node);
   addVerifyProcedure(table, node);

@@ -1,7 +1,6 @@
-// What the master asks of a node for an instance's disks and life:
-// blockdev_create, blockdev_remove (through the storage plugin of the
-// disk's template), instance_os_add (the OS provider installs the OS onto
-// the assembled disks), instance_start, instance_shutdown,
+// What the master asks of a node for an instance's life:
+// instance_os_add and instance_run_rename (through the OS provider that
+// has the OS, onto the assembled disks), instance_start, instance_shutdown,
 // instance_reboot, all_instances_info, the migration phases and the
 // console (through the hypervisor plugin). Instances and disks arrive in
 // the JSON forms of core/cluster/spec_json.h.
@@ -11,105 +10,15 @@
 
 #include "core/cluster/spec_json.h"
 #include "core/plugins/registry.h"
-#include "core/rpc/small_file.h"
-#include "daemon/node/node_context.h"
-#include "gantry/sdk/hypervisor.h"
+#include "daemon/node/plugin_access.h"
 #include "gantry/sdk/os_provider.h"
-#include "gantry/sdk/storage.h"
 
 namespace gantry::daemon::node {
 namespace {
-using core::cluster::diskSpecFromJson;
 using core::cluster::instanceSpecFromJson;
-using core::cluster::SpecJsonError;
 using nlohmann::json;
 using sdk::Error;
 using sdk::ErrorCode;
-
-sdk::Result<sdk::Storage*> storageFor(NodeContext& node, const std::string& devType) {
-  auto plugin = node.registry->get<sdk::Storage>(devType);
-  if (!plugin) {
-    return Error{ErrorCode::kNotFound,
-                 "Storage plugin '" + devType + "' is not loaded on this node"};
-  }
-  return *plugin;
-}
-
-sdk::Result<sdk::Hypervisor*> hypervisorFor(NodeContext& node, const std::string& name) {
-  auto plugin = node.registry->get<sdk::Hypervisor>(name);
-  if (!plugin) {
-    return Error{ErrorCode::kNotFound, "Hypervisor plugin '" + name + "' is not loaded on this node"};
-  }
-  return *plugin;
-}
-
-// A file disk's path is written in the config under the cluster's file
-// storage directory (ssconf); this node keeps file storage in a directory
-// of its own (below its root on a virtual cluster), so the prefix is
-// swapped for it.
-void localizeDisk(const NodeContext& node, sdk::DiskSpec& disk) {
-  struct Kind {
-    const char* devType;
-    const char* ssconfKey;
-    std::filesystem::path local;
-  };
-  for (const Kind& kind : {Kind{"file", "ssconf_file_storage_dir", node.paths.fileStorageDir},
-                           Kind{"sharedfile", "ssconf_shared_file_storage_dir",
-                                node.paths.sharedFileStorageDir}}) {
-    if (disk.devType != kind.devType || disk.logicalId.size() != 2) continue;
-    auto clusterDir = core::rpc::readSmallFile(node.paths.dataDir / kind.ssconfKey, 4096);
-    if (!clusterDir) continue;
-    std::string prefix = core::rpc::trimRight(std::move(*clusterDir));
-    if (prefix.empty()) continue;
-    if (prefix.back() != '/') prefix += '/';
-    const std::string& path = disk.logicalId[1];
-    if (path.rfind(prefix, 0) == 0) {
-      disk.logicalId[1] = (kind.local / path.substr(prefix.size())).string();
-    }
-  }
-  for (auto& child : disk.children) localizeDisk(node, child);
-}
-
-sdk::DiskSpec localDiskSpec(const NodeContext& node, const json& value) {
-  sdk::DiskSpec disk = diskSpecFromJson(value);
-  localizeDisk(node, disk);
-  return disk;
-}
-
-json deviceJson(const sdk::DeviceInfo& device) {
-  return {{"path", device.devicePath.string()}, {"uri", device.uri}};
-}
-
-// Decoding errors are the caller's: an answer, not a crash.
-template <typename Body>
-sdk::Result<json> decoded(Body&& body) {
-  try {
-    return body();
-  } catch (const SpecJsonError& e) {
-    return Error{ErrorCode::kInvalid, e.what()};
-  }
-}
-
-sdk::Result<json> createDisk(NodeContext& node, const json& args) {
-  return decoded([&]() -> sdk::Result<json> {
-    const sdk::DiskSpec disk = localDiskSpec(node, args.at("disk"));
-    auto storage = storageFor(node, disk.devType);
-    if (!storage) return std::move(storage).error();
-    auto device = (*storage)->create(disk);
-    if (!device) return std::move(device).error();
-    return deviceJson(*device);
-  });
-}
-
-sdk::Result<json> removeDisk(NodeContext& node, const json& args) {
-  return decoded([&]() -> sdk::Result<json> {
-    const sdk::DiskSpec disk = localDiskSpec(node, args.at("disk"));
-    auto storage = storageFor(node, disk.devType);
-    if (!storage) return std::move(storage).error();
-    if (auto removed = (*storage)->remove(disk); !removed) return std::move(removed).error();
-    return json(nullptr);
-  });
-}
 
 // The instance with its disks assembled here and their paths filled in.
 sdk::Result<sdk::InstanceSpec> withAssembledDisks(NodeContext& node, const json& args) {
@@ -129,34 +38,57 @@ sdk::Result<sdk::InstanceSpec> withAssembledDisks(NodeContext& node, const json&
   return instance;
 }
 
+// The OS provider on this node that has the instance's OS.
+sdk::Result<sdk::OsProvider*> osProviderFor(NodeContext& node, const std::string& os) {
+  const std::string osName = os.substr(0, os.find('+'));
+  for (const auto& name : node.registry->names(sdk::OsProvider::kKind)) {
+    auto candidate = node.registry->get<sdk::OsProvider>(name);
+    if (candidate && (*candidate)->findOs(osName)) return *candidate;
+  }
+  return Error{ErrorCode::kNotFound, "OS '" + osName + "' not found on this node"};
+}
+
+// The OS request of `args` for the instance with its disks assembled.
+sdk::Result<sdk::OsRequest> osRequest(NodeContext& node, const json& args) {
+  auto instance = withAssembledDisks(node, args);
+  if (!instance) return std::move(instance).error();
+  sdk::OsRequest request;
+  request.instance = *instance;
+  request.osName = instance->os;
+  request.osParams =
+      core::cluster::paramsFromJson(args.value("osparams", json::object()), "osparams");
+  request.osParamsPrivate = core::cluster::paramsFromJson(
+      args.value("osparams_private", json::object()), "osparams_private");
+  request.debugLevel = args.value("debug", 0);
+  return request;
+}
+
+// create (or, with "reinstall", create again over the old data).
 sdk::Result<json> addOs(NodeContext& node, const json& args) {
   return decoded([&]() -> sdk::Result<json> {
-    auto instance = withAssembledDisks(node, args);
-    if (!instance) return std::move(instance).error();
-    const std::string osName = instance->os.substr(0, instance->os.find('+'));
-    sdk::OsProvider* provider = nullptr;
-    for (const auto& name : node.registry->names(sdk::OsProvider::kKind)) {
-      auto candidate = node.registry->get<sdk::OsProvider>(name);
-      if (candidate && (*candidate)->findOs(osName)) {
-        provider = *candidate;
-        break;
-      }
-    }
-    if (provider == nullptr) {
-      return Error{ErrorCode::kNotFound, "OS '" + osName + "' not found on this node"};
-    }
-    sdk::OsRequest request;
-    request.instance = *instance;
-    request.osName = instance->os;
-    request.osParams = core::cluster::paramsFromJson(args.value("osparams", json::object()),
-                                                     "osparams");
-    request.osParamsPrivate = core::cluster::paramsFromJson(
-        args.value("osparams_private", json::object()), "osparams_private");
-    request.debugLevel = args.value("debug", 0);
-    request.reinstall = args.value("reinstall", false);
+    auto request = osRequest(node, args);
+    if (!request) return std::move(request).error();
+    auto provider = osProviderFor(node, request->osName);
+    if (!provider) return std::move(provider).error();
+    request->reinstall = args.value("reinstall", false);
     std::string output;
-    request.output = &output;
-    if (auto created = provider->create(request); !created) return std::move(created).error();
+    request->output = &output;
+    if (auto created = (*provider)->create(*request); !created) return std::move(created).error();
+    return json{{"output", output}};
+  });
+}
+
+// The OS's rename script, after the instance got its new name.
+sdk::Result<json> renameOs(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    auto request = osRequest(node, args);
+    if (!request) return std::move(request).error();
+    auto provider = osProviderFor(node, request->osName);
+    if (!provider) return std::move(provider).error();
+    request->oldName = args.at("old_name").get<std::string>();
+    std::string output;
+    request->output = &output;
+    if (auto renamed = (*provider)->rename(*request); !renamed) return std::move(renamed).error();
     return json{{"output", output}};
   });
 }
@@ -364,10 +296,6 @@ sdk::Result<json> allInstancesInfo(NodeContext& node, const json& args) {
 void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   using core::rpc::ArgType;
   using core::rpc::CallContext;
-  table.add({"blockdev_create", {{"disk", ArgType::kObject, true}},
-             [&node](const json& a, const CallContext&) { return createDisk(node, a); }});
-  table.add({"blockdev_remove", {{"disk", ArgType::kObject, true}},
-             [&node](const json& a, const CallContext&) { return removeDisk(node, a); }});
   table.add({"instance_os_add",
              {{"instance", ArgType::kObject, true},
               {"disks", ArgType::kArray, true},
@@ -376,6 +304,14 @@ void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) 
               {"debug", ArgType::kInt, false},
               {"reinstall", ArgType::kBool, false}},
              [&node](const json& a, const CallContext&) { return addOs(node, a); }});
+  table.add({"instance_run_rename",
+             {{"instance", ArgType::kObject, true},
+              {"disks", ArgType::kArray, true},
+              {"old_name", ArgType::kString, true},
+              {"osparams", ArgType::kObject, false},
+              {"osparams_private", ArgType::kObject, false},
+              {"debug", ArgType::kInt, false}},
+             [&node](const json& a, const CallContext&) { return renameOs(node, a); }});
   table.add({"instance_start",
              {{"instance", ArgType::kObject, true},
               {"disks", ArgType::kArray, true},

@@ -37,7 +37,9 @@ void addInfoProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 void addFileProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// demote_from_mc.
 void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
-/// Instance disks and lifecycle (instance_procedures.cpp).
+/// Instance disks (blockdev_procedures.cpp).
+void addBlockdevProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+/// Instance OS, lifecycle, migration, console (instance_procedures.cpp).
 void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// os_diagnose (os_procedures.cpp).
 void addOsProcedures(core::rpc::ProcedureTable& table, NodeContext& node);

@@ -63,6 +63,16 @@ json filledHvparams(const json& doc, const json& instance) {
   return filled;
 }
 
+json filledOsparams(const json& doc, const json& instance) {
+  const json clusterParams =
+      doc.value("cluster", json::object()).value("osparams", json::object());
+  const std::string os = instance.value("os", "");
+  json filled = clusterParams.value(os.substr(0, os.find('+')), json::object());
+  if (os.find('+') != std::string::npos) overlay(filled, clusterParams.value(os, json::object()));
+  overlay(filled, instance.value("osparams", json::object()));
+  return filled;
+}
+
 std::string instanceUuidByName(const json& doc, const std::string& name) {
   for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
     if (inst.value("name", "") == name) return uuid;

@@ -24,6 +24,9 @@ InstanceDescription describeInstance(const nlohmann::json& doc, const std::strin
 /// Ganeti's filled beparams and hvparams of an instance object.
 nlohmann::json filledBeparams(const nlohmann::json& doc, const nlohmann::json& instance);
 nlohmann::json filledHvparams(const nlohmann::json& doc, const nlohmann::json& instance);
+/// Ganeti's SimpleFillOS: the cluster's parameters of the OS, then of its
+/// variant, then the instance's own.
+nlohmann::json filledOsparams(const nlohmann::json& doc, const nlohmann::json& instance);
 
 /// The uuid of the instance called `name`, or "" if none.
 std::string instanceUuidByName(const nlohmann::json& doc, const std::string& name);

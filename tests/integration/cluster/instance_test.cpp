@@ -348,7 +348,7 @@ TEST_F(InstanceTest, RefusalsChangeNothing) {
   auto offline = gnt("gnt-instance", {"add", "-t", "file", "-s", "128m", "-o",
                                       "gantry-image+default", "-n", "node3", "instance2"});
   EXPECT_EQ(offline.exitCode, 1);
-  EXPECT_NE(offline.err.find("Can't use offline node node3"), std::string::npos) << offline.err;
+  EXPECT_NE(offline.err.find("Can't use offline node: node3"), std::string::npos) << offline.err;
 }
 
 }  // namespace

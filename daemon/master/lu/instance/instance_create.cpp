@@ -16,6 +16,7 @@
 #include "daemon/master/cluster/config_push.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/creation_record.h"
+#include "daemon/master/lu/instance/disk_helpers.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 
 namespace gantry::daemon::master {
@@ -130,7 +131,7 @@ class LuInstanceCreate : public LogicalUnit {
     if (os_.empty() && !noInstall_) {
       throw PrereqError("No guest OS or OS image specified", sdk::ErrorCode::kInvalid);
     }
-    if (!os_.empty()) checkOs(node);
+    if (!os_.empty()) requireOsOnNode(services, node, os_, op.getBool("force_variant"));
     if (op.getBool("start")) {
       requireFreeMemory(services, node, hypervisor_, beparams_.value("maxmem", 128),
                         "creating instance " + name_);
@@ -276,37 +277,6 @@ class LuInstanceCreate : public LogicalUnit {
     }
   }
 
-  void checkOs(const json& node) {
-    const std::string base = os_.substr(0, os_.find('+'));
-    const std::string variant = os_.find('+') == std::string::npos ? "" : os_.substr(os_.find('+') + 1);
-    auto reply = callNode(services, nodeTarget(services, node), "os_diagnose", json::object(),
-                          std::chrono::seconds(60));
-    if (!reply.ok) {
-      throw PrereqError("OS '" + base + "' not in supported OS list for node " + pnodeName_ +
-                            ": " + reply.msg,
-                        sdk::ErrorCode::kEnvironment);
-    }
-    for (const auto& entry : reply.result) {
-      if (!entry.is_array() || entry.size() != 8 || entry[0] != base) continue;
-      if (!entry[2].get<bool>()) {
-        throw PrereqError("OS '" + base + "' not in supported OS list for node " + pnodeName_ +
-                              ": " + entry[3].get<std::string>(),
-                          sdk::ErrorCode::kInvalid);
-      }
-      const json& variants = entry[4];
-      if (!variants.empty() && variant.empty() && !op.getBool("force_variant")) {
-        throw PrereqError("OS name '" + base + "' must include a variant",
-                          sdk::ErrorCode::kInvalid);
-      }
-      if (!variant.empty() && !contains(variants, variant) && !op.getBool("force_variant")) {
-        throw PrereqError("Unsupported OS variant", sdk::ErrorCode::kInvalid);
-      }
-      return;
-    }
-    throw PrereqError("OS '" + base + "' not in supported OS list for node " + pnodeName_,
-                      sdk::ErrorCode::kInvalid);
-  }
-
   json diskObject(const json& cluster, std::size_t index, double now) const {
     const std::string uuid = core::cluster::newUuid();
     const auto& d = disks_[index];
@@ -321,12 +291,9 @@ class LuInstanceCreate : public LogicalUnit {
                  {"ctime", now},
                  {"mtime", now}};
     if (!d.name.is_null()) disk["name"] = d.name;
-    const std::string driver = op.optString("file_driver").value_or("loop");
-    std::string dir = cluster.value(template_ == "file" ? "file_storage_dir"
-                                                        : "shared_file_storage_dir",
-                                    "");
-    if (auto sub = op.optString("file_storage_dir")) dir += "/" + *sub;
-    disk["logical_id"] = {driver, dir + "/" + name_ + "/disk" + std::to_string(index)};
+    disk["logical_id"] =
+        fileDiskLogicalId(cluster, template_, op.optString("file_storage_dir").value_or(""), name_,
+                          op.optString("file_driver").value_or("loop"), uuid, index);
     disk["nodes"] = template_ == "file" ? json::array({pnodeUuid_}) : json::array();
     return disk;
   }

@@ -1,7 +1,11 @@
 #include "daemon/master/lu/instance/instance_helpers.h"
 
+#include <algorithm>
+
 #include "core/config/store.h"
 #include "core/locking/lock_manager.h"
+#include "daemon/master/cluster/config_helpers.h"
+#include "daemon/master/cluster/config_push.h"
 #include "daemon/master/cluster/node_rpc.h"
 
 namespace gantry::daemon::master {
@@ -23,6 +27,85 @@ void InstanceLogicalUnit::loadInstance() {
   uuid_ = requireInstance(doc_, name_);
 }
 
+void commitInstanceChange(MasterServices& services, Feedback& feedback, const std::string& uuid,
+                          core::config::StoreChange change) {
+  using core::config::jsonPointer;
+  using core::config::StoreOp;
+  services.config->commitWith([&](const json& doc) {
+    core::config::StoreChange full = change;
+    const double now = nowSeconds();
+    const json& instance = doc.at("instances").at(uuid);
+    full.push_back(StoreOp::put(jsonPointer({"instances", uuid, "serial_no"}),
+                                instance.value("serial_no", 0) + 1));
+    full.push_back(StoreOp::put(jsonPointer({"instances", uuid, "mtime"}), now));
+    bumpCluster(doc, full, now);
+    return full;
+  });
+  for (const auto& warning : distributeConfig(services)) feedback.warning(warning);
+}
+
+void requireOsOnNode(MasterServices& services, const json& node, const std::string& os,
+                     bool forceVariant) {
+  const std::string nodeName = node.value("name", "");
+  const std::string base = os.substr(0, os.find('+'));
+  const std::string variant =
+      os.find('+') == std::string::npos ? "" : os.substr(os.find('+') + 1);
+  auto reply = callNode(services, nodeTarget(services, node), "os_diagnose", json::object(),
+                        std::chrono::seconds(60));
+  if (!reply.ok) {
+    throw PrereqError("OS '" + base + "' not in supported OS list for node " + nodeName + ": " +
+                          reply.msg,
+                      sdk::ErrorCode::kEnvironment);
+  }
+  for (const auto& entry : reply.result) {
+    if (!entry.is_array() || entry.size() != 8 || entry[0] != base) continue;
+    if (!entry[2].get<bool>()) {
+      throw PrereqError("OS '" + base + "' not in supported OS list for node " + nodeName +
+                            ": " + entry[3].get<std::string>(),
+                        sdk::ErrorCode::kInvalid);
+    }
+    const json& variants = entry[4];
+    if (!variants.empty() && variant.empty() && !forceVariant) {
+      throw PrereqError("OS name '" + base + "' must include a variant",
+                        sdk::ErrorCode::kInvalid);
+    }
+    const bool known = std::find(variants.begin(), variants.end(), variant) != variants.end();
+    if (!variant.empty() && !known && !forceVariant) {
+      throw PrereqError("Unsupported OS variant", sdk::ErrorCode::kInvalid);
+    }
+    return;
+  }
+  throw PrereqError("OS '" + base + "' not in supported OS list for node " + nodeName,
+                    sdk::ErrorCode::kInvalid);
+}
+
+void requireInstanceState(MasterServices& services, Feedback& feedback, const json& doc,
+                          const std::string& uuid, const std::vector<std::string>& adminStates,
+                          const std::string& why) {
+  const json& instance = doc.at("instances").at(uuid);
+  const std::string name = instance.value("name", "");
+  const std::string state = instance.value("admin_state", "down");
+  if (std::find(adminStates.begin(), adminStates.end(), state) == adminStates.end()) {
+    throw PrereqError("Instance '" + name + "' is marked to be " + state + ", " + why,
+                      sdk::ErrorCode::kState);
+  }
+  if (std::find(adminStates.begin(), adminStates.end(), "up") != adminStates.end()) return;
+  const InstanceDescription description = describeInstance(doc, uuid);
+  if (description.primaryNode.value("offline", false)) {
+    feedback.warning("Primary node offline, ignoring check that instance is down");
+    return;
+  }
+  const auto running = instanceRunning(services, description, instance.value("hypervisor", ""));
+  if (!running) {
+    throw PrereqError("Can't contact node " + description.primaryNodeName +
+                          " for instance information",
+                      sdk::ErrorCode::kEnvironment);
+  }
+  if (*running) {
+    throw PrereqError("Instance " + name + " is running, " + why, sdk::ErrorCode::kState);
+  }
+}
+
 std::string requireInstance(const json& doc, const std::string& name) {
   const std::string uuid = instanceUuidByName(doc, name);
   if (uuid.empty()) {
@@ -33,7 +116,7 @@ std::string requireInstance(const json& doc, const std::string& name) {
 
 void requireOnlineNode(const json& node) {
   if (node.value("offline", false)) {
-    throw PrereqError("Can't use offline node " + node.value("name", ""), sdk::ErrorCode::kState);
+    throw PrereqError("Can't use offline node: " + node.value("name", ""), sdk::ErrorCode::kState);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config/store_change.h"
 #include "daemon/master/instance/instance_description.h"
 #include "daemon/master/lu/logical_unit.h"
 
@@ -32,11 +33,32 @@ class InstanceLogicalUnit : public LogicalUnit {
   nlohmann::json doc_;
 };
 
+/// Commits `change` to instance `uuid` with the instance's and the
+/// cluster's serial_no and mtime bumped from the current document (not a
+/// snapshot another job may have moved on from), then distributes.
+void commitInstanceChange(MasterServices& services, Feedback& feedback, const std::string& uuid,
+                          core::config::StoreChange change);
+
+/// Ganeti's CheckNodeHasOS: OS `os` ("name" or "name+variant") is valid
+/// on `node`, with a variant when the OS has variants (unless
+/// forceVariant); PrereqError naming the node otherwise.
+void requireOsOnNode(MasterServices& services, const nlohmann::json& node, const std::string& os,
+                     bool forceVariant);
+
+/// Ganeti's CheckInstanceState: the instance's admin_state must be one of
+/// `adminStates` ("Instance '<i>' is marked to be <state>, <why>"); unless
+/// "up" is allowed it must also not run on its primary ("Instance <i> is
+/// running, <why>"), which is only warned about when the primary is
+/// offline.
+void requireInstanceState(MasterServices& services, Feedback& feedback,
+                          const nlohmann::json& doc, const std::string& uuid,
+                          const std::vector<std::string>& adminStates, const std::string& why);
+
 /// The uuid of instance `name`; PrereqError "Instance '<n>' not known"
 /// (unknown_entity) if there is none.
 std::string requireInstance(const nlohmann::json& doc, const std::string& name);
 
-/// PrereqError "Can't use offline node <n>" for an offline node.
+/// PrereqError "Can't use offline node: <n>" for an offline node.
 void requireOnlineNode(const nlohmann::json& node);
 
 /// Ganeti's CheckNodeFreeMemory: the node's free memory for `hypervisor`

@@ -1,0 +1,67 @@
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace gantry::bench {
+namespace {
+
+[[noreturn]] void usage(const char* problem) {
+  if (problem != nullptr) std::fprintf(stderr, "bench_instance_ops: %s\n", problem);
+  std::fprintf(stderr,
+               "usage: scripts/bench instance_ops [--runs N] [--instances N] [--checkpoint N]\n"
+               "         [--base A.B] [--dir DIR] [--memory SIZE] [--keep]\n"
+               "  --runs N        repetitions of each timed command (default 7)\n"
+               "  --instances N   instances for the list/info figures (default 1000)\n"
+               "  --checkpoint N  list is also timed at N instances (default 100)\n"
+               "  --base A.B      vcluster address base, 127.x (default 127.77)\n"
+               "  --dir DIR       cluster directory (default: a fresh one under /tmp)\n"
+               "  --memory SIZE   fake hypervisor memory per node (default 128G)\n"
+               "  --keep          keep the cluster directory afterwards\n");
+  std::exit(2);
+}
+
+int positive(const std::string& text, const char* option) {
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(text, &used);
+    if (used == text.size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  usage((std::string(option) + " needs a positive number").c_str());
+}
+
+}  // namespace
+
+Options parseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") usage(nullptr);
+    if (arg == "--keep") {
+      o.keep = true;
+      continue;
+    }
+    if (i + 1 >= argc) usage((arg + " needs a value, or is unknown").c_str());
+    const std::string value = argv[++i];
+    if (arg == "--runs") {
+      o.runs = positive(value, "--runs");
+    } else if (arg == "--instances") {
+      o.instances = positive(value, "--instances");
+    } else if (arg == "--checkpoint") {
+      o.checkpoint = positive(value, "--checkpoint");
+    } else if (arg == "--base") {
+      o.base = value;
+    } else if (arg == "--dir") {
+      o.dir = value;
+    } else if (arg == "--memory") {
+      o.memory = value;
+    } else {
+      usage(("unknown option " + arg).c_str());
+    }
+  }
+  if (o.checkpoint > o.instances) usage("--checkpoint must not exceed --instances");
+  return o;
+}
+
+}  // namespace gantry::bench
