@@ -66,6 +66,12 @@ const core::query::Resource& instanceResource() {
                 "Total disk space used by instance on each of its nodes"),
           field("nic.count", "NICs", FieldKind::kNumber, "Number of network interfaces"),
           field("nic.macs", "NIC_MACs", FieldKind::kOther, "List containing each NIC's MAC"),
+          field("nic.ips", "NIC_IPs", FieldKind::kOther,
+                "List containing each network interface's IP address"),
+          field("nic.modes", "NIC_modes", FieldKind::kOther,
+                "List containing each network interface's mode"),
+          field("nic.links", "NIC_links", FieldKind::kOther,
+                "List containing each network interface's link"),
           field("be/maxmem", "ConfigMaxMem", FieldKind::kUnit, "The maximum memory size"),
           field("be/memory", "ConfigMaxMem", FieldKind::kUnit, "The maximum memory size"),
           field("be/minmem", "ConfigMinMem", FieldKind::kUnit, "The minimum memory size"),
@@ -242,10 +248,26 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     }
     const auto nics = inst.value("nics", nlohmann::json::array());
     if (f == "nic.count") return Cell::normal(Json(nics.size()));
-    if (f == "nic.macs") {
-      Json macs = Json::array();
-      for (const auto& nic : nics) macs.push_back(nic.value("mac", ""));
-      return Cell::normal(macs);
+    if (f == "nic.macs" || f == "nic.ips") {
+      Json values = Json::array();
+      for (const auto& nic : nics) {
+        values.push_back(f == "nic.macs" ? Json(nic.value("mac", "")) : Json(nic.value("ip", nlohmann::json(nullptr))));
+      }
+      return Cell::normal(values);
+    }
+    if (f == "nic.modes" || f == "nic.links") {
+      // The NIC's own value, else the cluster's default (Ganeti's filled
+      // nicparams).
+      const std::string key = f == "nic.modes" ? "mode" : "link";
+      const auto defaults = doc.value("cluster", nlohmann::json::object())
+                                .value("nicparams", nlohmann::json::object())
+                                .value("default", nlohmann::json::object());
+      Json values = Json::array();
+      for (const auto& nic : nics) {
+        const auto own = nic.value("nicparams", nlohmann::json::object());
+        values.push_back(own.contains(key) ? Json(own[key]) : Json(defaults.value(key, nlohmann::json(""))));
+      }
+      return Cell::normal(values);
     }
     const auto be = filledBeparams(doc, inst);
     if (f == "be/maxmem" || f == "be/memory") return Cell::normal(Json(be.value("maxmem", 0)));

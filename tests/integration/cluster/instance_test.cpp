@@ -27,7 +27,8 @@ class InstanceTest : public ::testing::Test {
   sdk::ProcessResult gnt(const std::string& tool, const std::vector<std::string>& args) {
     return cluster_.exec("node1", tool, args);
   }
-  std::string configText() { return readFile(cluster_.dataDir("node1") / "config.data"); }
+  // The whole config store (config.data and its journal), not a snapshot.
+  std::string configText() { return configStoreState(cluster_.dataDir("node1")); }
 
   VirtualCluster cluster_{3};
 };
@@ -51,7 +52,7 @@ TEST_F(InstanceTest, AddListStopStartRemove) {
             "Instance  Hypervisor OS                   Primary_node Status  Memory\n"
             "instance1 fake       gantry-image+default node2        running   128M\n");
   // The OS wrote its image onto the disk in node2's file storage.
-  const fs::path disk = cluster_.root("node2") / "srv/gantry/file-storage/instance1/disk0";
+  const fs::path disk = onlyFileIn(cluster_.root("node2") / "srv/gantry/file-storage/instance1");
   ASSERT_TRUE(fs::exists(disk));
   EXPECT_EQ(fs::file_size(disk), 256u << 20);
   auto nodes = gnt("gnt-node", {"list", "--no-headers", "-o", "name,pinst_cnt"});
@@ -93,7 +94,7 @@ TEST_F(InstanceTest, AddListStopStartRemove) {
   EXPECT_FALSE(fs::exists(disk));
   list = gnt("gnt-instance", {"list", "--no-headers"});
   EXPECT_EQ(list.out, "");
-  EXPECT_EQ(configText().find("instance1"), std::string::npos);
+  EXPECT_EQ(currentConfigText(cluster_.dataDir("node1")).find("instance1"), std::string::npos);
 }
 
 TEST_F(InstanceTest, FailoverOfASharedInstanceAndAfterANodeCrash) {
@@ -206,9 +207,10 @@ TEST_F(InstanceTest, MasterKilledDuringCreationUndoesItOnRestart) {
   auto submitted = gnt("gnt-instance", {"add", "--submit", "-t", "file", "-s", "64m", "-o",
                                         "slowos", "-n", "node2", "crashy"});
   ASSERT_TRUE(submitted.succeeded()) << submitted.err;
-  const fs::path disk = cluster_.root("node2") / "srv/gantry/file-storage/crashy/disk0";
+  const fs::path diskDir = cluster_.root("node2") / "srv/gantry/file-storage/crashy";
   // Killed once the disk exists and the OS script runs: not after a sleep.
-  ASSERT_TRUE(waitFor([&] { return fs::exists(disk); }, std::chrono::seconds(30)));
+  ASSERT_TRUE(waitFor([&] { return !onlyFileIn(diskDir).empty(); }, std::chrono::seconds(30)));
+  const fs::path disk = onlyFileIn(diskDir);
   ASSERT_TRUE(waitFor(
       [&] {
         return gnt("gnt-job", {"list", "--no-headers", "-o", "status"}).out.find("running") !=
@@ -234,7 +236,7 @@ TEST_F(InstanceTest, MasterKilledDuringCreationUndoesItOnRestart) {
   auto jobs = gnt("gnt-job", {"list", "--no-headers", "-o", "summary,status"});
   EXPECT_NE(jobs.out.find("INSTANCE_CREATE(crashy) error"), std::string::npos) << jobs.out;
   EXPECT_FALSE(fs::exists(disk));
-  EXPECT_EQ(configText().find("crashy"), std::string::npos);
+  EXPECT_EQ(currentConfigText(cluster_.dataDir("node1")).find("crashy"), std::string::npos);
   auto again = gnt("gnt-instance", {"add", "-t", "file", "-s", "64m", "-o",
                                     "gantry-image+default", "-n", "node2", "crashy"});
   EXPECT_TRUE(again.succeeded()) << again.out << again.err;
@@ -341,7 +343,7 @@ TEST_F(InstanceTest, RefusalsChangeNothing) {
   EXPECT_EQ(configText(), before);
   auto unknown = gnt("gnt-instance", {"startup", "nosuch"});
   EXPECT_EQ(unknown.exitCode, 1);
-  EXPECT_NE(unknown.err.find("Instance 'nosuch' not known"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("Instance name nosuch not found"), std::string::npos) << unknown.err;
   // node3 offline: an instance may not be placed there.
   ASSERT_TRUE(cluster_.stopNode("node3").succeeded());
   ASSERT_TRUE(gnt("gnt-node", {"modify", "-O", "yes", "-f", "node3"}).succeeded());

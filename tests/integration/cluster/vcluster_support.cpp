@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <fstream>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/config/store.h"
 #include "core/util/process.h"
 
 namespace gantry::test {
@@ -83,6 +87,56 @@ sdk::ProcessResult VirtualCluster::startNode(const std::string& node,
 
 fs::path VirtualCluster::dataDir(const std::string& node) const {
   return root(node) / "var/lib/gantry";
+}
+
+std::string configStoreState(const std::filesystem::path& dataDir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dataDir)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "config.data" || name.rfind("config.data.journal.", 0) == 0) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string state;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    state += "== " + file.filename().string() + "\n" +
+             std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return state;
+}
+
+std::string currentConfigText(const std::filesystem::path& dataDir) {
+  namespace fs = std::filesystem;
+  const fs::path copy = fs::temp_directory_path() /
+                        ("gantry-config-copy-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  fs::create_directories(copy);
+  for (const auto& entry : fs::directory_iterator(dataDir)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "config.data" || name.rfind("config.data.journal.", 0) == 0) {
+      fs::copy_file(entry.path(), copy / name);
+    }
+  }
+  std::string text;
+  {
+    auto store = core::config::ConfigStore::open(copy);
+    text = store->get("").dump();
+  }
+  fs::remove_all(copy);
+  return text;
+}
+
+std::filesystem::path onlyFileIn(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    if (!found.empty()) return {};
+    found = entry.path();
+  }
+  return found;
 }
 
 std::vector<std::string> withoutTimestamps(const std::string& text) {

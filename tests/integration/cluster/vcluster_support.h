@@ -47,6 +47,19 @@ class VirtualCluster {
   sdk::ProcessResult up_;
 };
 
+/// Every file of the config store in `dataDir` (config.data and its
+/// journal segments) concatenated: equal before and after a refused
+/// command when nothing changed.
+std::string configStoreState(const std::filesystem::path& dataDir);
+
+/// The config document the master holds now (config.data with its
+/// journal replayed), read from a copy of the store's files.
+std::string currentConfigText(const std::filesystem::path& dataDir);
+
+/// The one regular file in `dir` (a file-storage instance directory with
+/// one disk); empty when there is none or more than one.
+std::filesystem::path onlyFileIn(const std::filesystem::path& dir);
+
 /// Lines of `text` with a leading job-log timestamp
 /// ("Mon Nov 30 05:48:40 2026 ") removed.
 std::vector<std::string> withoutTimestamps(const std::string& text);

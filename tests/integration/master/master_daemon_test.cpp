@@ -103,9 +103,9 @@ TEST(MasterDaemon, RefusesBadOpcodesAtSubmitNamingOpcodeAndParameter) {
   EXPECT_NE(submitError(c, Json::array({delayOp(1, {{"repeat", "many"}})}))
                 .find("Parameter 'OP_TEST_DELAY.repeat' fails validation"),
             std::string::npos);
-  EXPECT_EQ(submitError(c, Json::array({{{"OP_ID", "OP_INSTANCE_RENAME"}, {"new_name", "instance2"},
-                                         {"instance_name", "instance1"}}})),
-            "OpPrereqError: Opcode OP_INSTANCE_RENAME is not implemented yet");
+  EXPECT_EQ(submitError(c, Json::array({{{"OP_ID", "OP_NETWORK_ADD"}, {"network_name", "net1"},
+                                         {"network", "10.0.0.0/24"}}})),
+            "OpPrereqError: Opcode OP_NETWORK_ADD is not implemented yet");
   // Nothing was queued, and the daemon still serves.
   EXPECT_EQ(c.queryJobs(nullptr, {"id"}).size(), 0u);
   EXPECT_EQ(c.submitJob(Json::array({delayOp(0)})), 1);
