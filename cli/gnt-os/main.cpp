@@ -8,6 +8,7 @@
 
 #include "cli/common/table.h"
 #include "cli/common/tool.h"
+#include "cli/gnt-os/modify.h"
 #include "core/query/engine.h"
 
 namespace gantry::cli {
@@ -170,6 +171,7 @@ int main(int argc, char** argv) {
       {"diagnose", {}, "", "Diagnose all operating systems", {priority}, 0, 0, diagnoseCommand},
       {"info", {"show"}, "[OS...]", "Show detailed information about operating systems",
        {priority}, 0, -1, info},
+      {"modify", {}, "<os>", "Modify the OS parameters", modifyOsOptions(), 1, 1, modifyOs},
   };
   return runTool("gnt-os", argc, argv, commands);
 }

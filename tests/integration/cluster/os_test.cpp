@@ -63,5 +63,69 @@ TEST(GntOsTest, ListInfoAndDiagnose) {
       << diagnose.out;
 }
 
+TEST(GntOsTest, ModifyHidesBlacklistsAndSetsParameters) {
+  VirtualCluster cluster(2);
+  ASSERT_TRUE(cluster.upResult().succeeded()) << cluster.upResult().err;
+  auto os = [&](const std::vector<std::string>& args) {
+    return cluster.exec("node1", "gnt-os", args);
+  };
+  auto nothing = os({"modify", "gantry-image"});
+  EXPECT_EQ(nothing.exitCode, 1);
+  EXPECT_EQ(nothing.err, "At least one of OS parameters or hypervisor parameters must be passed\n");
+
+  ASSERT_TRUE(os({"modify", "--hidden", "yes", "gantry-image"}).succeeded());
+  EXPECT_EQ(os({"list", "--no-headers"}).out, "");
+  EXPECT_NE(os({"info", "gantry-image"}).out.find("  - hidden: True\n"), std::string::npos);
+  auto again = os({"modify", "--hidden", "yes", "gantry-image"});
+  EXPECT_TRUE(again.succeeded());
+  EXPECT_NE(again.out.find("OS gantry-image already in hidden OS list, ignoring"),
+            std::string::npos)
+      << again.out;
+  ASSERT_TRUE(os({"modify", "--hidden", "no", "--blacklisted", "yes", "gantry-image"}).succeeded());
+  EXPECT_EQ(os({"list", "--no-headers"}).out, "");
+  ASSERT_TRUE(os({"modify", "--blacklisted", "no", "gantry-image"}).succeeded());
+  EXPECT_EQ(os({"list", "--no-headers"}).out, "gantry-image+default\ngantry-image+verbose\n");
+
+  // Cluster-wide OS parameters reach the instance's filled parameters.
+  ASSERT_TRUE(os({"modify", "-O", "label=fromcluster", "gantry-image"}).succeeded());
+  auto added = cluster.exec("node1", "gnt-instance",
+                            {"add", "-t", "file", "-s", "64m", "-o", "gantry-image+default", "-n",
+                             "node2", "--no-start", "inst1"});
+  ASSERT_TRUE(added.succeeded()) << added.err;
+  auto info = cluster.exec("node1", "gnt-instance", {"info", "-s", "inst1"});
+  EXPECT_NE(info.out.find("  Operating system parameters: \n    label: default (fromcluster)\n"),
+            std::string::npos)
+      << info.out;
+  auto badHv = os({"modify", "-H", "fake:colour=blue", "gantry-image"});
+  EXPECT_EQ(badHv.exitCode, 1);
+  EXPECT_NE(badHv.err.find("Unknown parameter 'colour' of hypervisor fake"), std::string::npos)
+      << badHv.err;
+}
+
+// An OS in Ganeti's format whose create script fails: the job fails with
+// the script's last output lines in its error.
+TEST(GntOsTest, FailingCreateScriptFailsTheJobWithItsOutput) {
+  VirtualCluster cluster(2);
+  ASSERT_TRUE(cluster.upResult().succeeded()) << cluster.upResult().err;
+  const fs::path target = cluster.root("node2") / "srv/gantry/os/brokenos";
+  fs::create_directories(target.parent_path());
+  fs::copy(fs::path(GANTRY_SOURCE_DIR) / "tests/fixtures/os/envdump", target,
+           fs::copy_options::recursive);
+  fs::remove(target / "variants.list");
+  std::ofstream(target / "create", std::ios::trunc)
+      << "#!/bin/sh\necho \"formatting $INSTANCE_NAME\"\necho 'mkfs: disk is on fire' >&2\n"
+         "exit 3\n";
+  fs::permissions(target / "create", fs::perms::owner_all);
+  auto added = cluster.exec("node1", "gnt-instance",
+                            {"add", "-t", "file", "-s", "64m", "-o", "brokenos", "-n", "node2",
+                             "inst1"});
+  EXPECT_EQ(added.exitCode, 1);
+  EXPECT_NE(added.err.find("Could not add os for instance inst1 on node node2"),
+            std::string::npos)
+      << added.err;
+  EXPECT_NE(added.err.find("formatting inst1"), std::string::npos) << added.err;
+  EXPECT_NE(added.err.find("mkfs: disk is on fire"), std::string::npos) << added.err;
+}
+
 }  // namespace
 }  // namespace gantry::test

@@ -105,6 +105,11 @@ class LuClusterSetParams : public LogicalUnit {
         for (const auto& [key, value] : params.items()) updated["diskparams"][tmpl][key] = value;
       }
     }
+    mergeOsHypervisorParams(updated);
+    mergeOsParams(updated, "osparams", "osparams");
+    mergeOsParams(updated, "osparams_private_cluster", "osparams_private_cluster");
+    changeOsList(updated, "hidden_os", "hidden OS list");
+    changeOsList(updated, "blacklisted_os", "blacklisted OS list");
     for (const auto& [key, value] : updated.items()) {
       if (cluster.value(key, json(nullptr)) != value) {
         changes_.push_back(StoreOp::put(jsonPointer({"cluster", key}), value));
@@ -115,6 +120,7 @@ class LuClusterSetParams : public LogicalUnit {
   }
 
   json exec() override {
+    for (const auto& note : osListNotes_) feedback.message(note);
     if (changes_.empty()) return nullptr;
     const double now = nowSeconds();
     core::config::StoreChange change = changes_;
@@ -144,7 +150,91 @@ class LuClusterSetParams : public LogicalUnit {
     }
   }
 
+  // Ganeti's os_hvp merge: per OS and hypervisor, new keys added to the
+  // old ones; a null hypervisor entry drops it.
+  void mergeOsHypervisorParams(json& updated) {
+    if (!op.has("os_hvp") || !op.get("os_hvp").is_object()) return;
+    json osHvp = updated.value("os_hvp", json::object());
+    const json requested = op.get("os_hvp");
+    for (const auto& [os, hvs] : requested.items()) {
+      if (!hvs.is_object()) throw PrereqError("Invalid hypervisor parameters for OS " + os);
+      for (const auto& [hv, params] : hvs.items()) {
+        if (!known(core::config::hypervisorTypes(), hv)) {
+          throw PrereqError("Invalid hypervisor: " + hv);
+        }
+        if (params.is_null()) {
+          if (osHvp.contains(os)) osHvp[os].erase(hv);
+          continue;
+        }
+        for (const auto& [key, value] : params.items()) {
+          if (!core::config::hvDefaults(hv).contains(key)) {
+            throw PrereqError("Unknown parameter '" + key + "' of hypervisor " + hv);
+          }
+          osHvp[os][hv][key] = value;
+        }
+      }
+    }
+    updated["os_hvp"] = osHvp;
+  }
+
+  // Ganeti's _BuildOSParams: per OS, values set, "default" or null drops
+  // a key, an OS left without parameters is dropped.
+  void mergeOsParams(json& updated, const char* opName, const char* key) {
+    if (!op.has(opName) || !op.get(opName).is_object()) return;
+    json all = updated.value(key, json::object());
+    const json requested = op.get(opName);
+    for (const auto& [os, params] : requested.items()) {
+      if (!params.is_object()) throw PrereqError("Invalid OS parameters for OS " + os);
+      json own = all.value(os, json::object());
+      for (const auto& [name, value] : params.items()) {
+        if (value.is_null() || value == "default") {
+          own.erase(name);
+        } else {
+          own[name] = value;
+        }
+      }
+      if (own.empty()) {
+        all.erase(os);
+      } else {
+        all[os] = own;
+      }
+    }
+    updated[key] = all;
+  }
+
+  // hidden_os / blacklisted_os: [["add"|"remove", os], ...].
+  void changeOsList(json& updated, const char* key, const std::string& description) {
+    if (!op.has(key) || !op.get(key).is_array()) return;
+    json list = updated.value(key, json::array());
+    if (!list.is_array()) list = json::array();
+    const json changes = op.get(key);
+    for (const auto& change : changes) {
+      if (!change.is_array() || change.size() != 2 || !change[1].is_string()) {
+        throw PrereqError("Invalid " + description + " change " + change.dump());
+      }
+      const std::string os = change[1].get<std::string>();
+      const auto at = std::find(list.begin(), list.end(), os);
+      if (change[0] == "add") {
+        if (at != list.end()) {
+          osListNotes_.push_back("OS " + os + " already in " + description + ", ignoring");
+        } else {
+          list.push_back(os);
+        }
+      } else if (change[0] == "remove") {
+        if (at == list.end()) {
+          osListNotes_.push_back("OS " + os + " not found in " + description + ", ignoring");
+        } else {
+          list.erase(at);
+        }
+      } else {
+        throw PrereqError("Invalid " + description + " change " + change.dump());
+      }
+    }
+    updated[key] = list;
+  }
+
   json doc_;
+  std::vector<std::string> osListNotes_;
   core::config::StoreChange changes_;
   bool poolGrew_ = false;
   std::int64_t newPool_ = 10;
