@@ -234,6 +234,30 @@ TEST_F(InstanceOpsTest, ASecondJobOnTheSameInstanceWaitsForTheLock) {
   EXPECT_EQ(instance({"list", "--no-headers", "-o", "os,status"}).out, "gatedos running\n");
 }
 
+// A migration interrupted after the guest moved (the config still names
+// the old node): --cleanup finds it and makes the config agree; it refuses
+// to guess when the guest runs nowhere.
+TEST_F(InstanceOpsTest, MigrateCleanupMakesTheConfigAgreeWithTheNodes) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  addInstance("mover", "node1");
+  golden("migrate-cleanup-in-place", instance({"migrate", "--cleanup", "-f", "mover"}));
+  const fs::path records = "var/run/gantry/fake-hypervisor";
+  fs::create_directories(cluster_.root("node3") / records);
+  fs::rename(cluster_.root("node1") / records / "mover",
+             cluster_.root("node3") / records / "mover");
+  EXPECT_EQ(instance({"list", "--no-headers", "-o", "pnode,status"}).out,
+            "node1 ERROR_wrongnode\n");
+  golden("migrate-cleanup-moved", instance({"migrate", "--cleanup", "-f", "mover"}));
+  EXPECT_EQ(instance({"list", "--no-headers", "-o", "pnode,status"}).out, "node3 running\n");
+
+  fs::remove(cluster_.root("node3") / records / "mover");
+  auto nowhere = instance({"migrate", "--cleanup", "-f", "mover"});
+  EXPECT_EQ(nowhere.exitCode, 1);
+  EXPECT_NE(nowhere.err.find("Instance does not seem to be running at all"), std::string::npos)
+      << nowhere.err;
+  EXPECT_EQ(instance({"list", "--no-headers", "-o", "pnode"}).out, "node3\n");
+}
+
 TEST_F(InstanceOpsTest, RefusalsOfModifyChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   addInstance("web1", "node1");

@@ -3,13 +3,15 @@
 // migration (info from the source, accept on the target, transfer, then
 // finalize on both), with Ganeti's step messages; any failure aborts on
 // both sides and leaves the instance running where it was. A stopped
-// instance moves by failover when --allow-failover says it may.
+// instance moves by failover when --allow-failover says it may. --cleanup
+// repairs after an interrupted migration (migration_cleanup.h).
 #include <thread>
 
 #include "core/config/store.h"
 #include "core/locking/lock_manager.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/lu/instance/instance_move.h"
+#include "daemon/master/lu/instance/migration_cleanup.h"
 
 namespace gantry::daemon::master {
 namespace {
@@ -29,14 +31,16 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
             {"OLD_PRIMARY", source_.primaryNodeName},
             {"NEW_PRIMARY", target_.name},
             {"MIGRATE_LIVE", live_ ? "True" : "False"},
-            {"MIGRATE_CLEANUP", "False"}};
+            {"MIGRATE_CLEANUP", cleanup_ ? "True" : "False"}};
   }
 
   void checkPrereq() override {
-    if (op.getBool("cleanup")) {
-      throw PrereqError("Migration cleanup is not implemented yet", sdk::ErrorCode::kInvalid);
-    }
     loadInstance();
+    cleanup_ = op.getBool("cleanup");
+    if (cleanup_) {
+      source_ = describeInstance(doc_, uuid_);
+      return;
+    }
     const json& instance = instanceObject();
     const std::string layout = diskTemplateOf(doc_, instance);
     if (!movableByTemplate(layout)) {
@@ -67,6 +71,10 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
   }
 
   json exec() override {
+    if (cleanup_) {
+      cleanupMigration(services, feedback, doc_, uuid_);
+      return nullptr;
+    }
     if (failover_) {
       feedback.info("Can't migrate, instance offline, fallback to failover");
       failoverInstance(services, feedback, doc_, uuid_, target_, false, std::chrono::seconds(120));
@@ -168,6 +176,7 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
   MoveTarget target_;
   bool live_ = true;
   bool failover_ = false;
+  bool cleanup_ = false;
 };
 
 }  // namespace
