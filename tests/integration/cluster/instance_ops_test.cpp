@@ -258,6 +258,46 @@ TEST_F(InstanceOpsTest, MigrateCleanupMakesTheConfigAgreeWithTheNodes) {
   EXPECT_EQ(instance({"list", "--no-headers", "-o", "pnode"}).out, "node3\n");
 }
 
+// Instance hooks run on the master and the instance's primary with
+// Ganeti's instance environment; a failing pre hook stops the opcode.
+TEST_F(InstanceOpsTest, HooksSeeTheInstanceEnvironmentAndAFailingPreHookStops) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  addInstance("hooked", "node2", {"--no-start", "--tags", "web,db"});
+  for (const char* node : {"node1", "node2", "node3"}) {
+    const fs::path dir = cluster_.root(node) / "etc/gantry/hooks/instance-start-pre.d";
+    fs::create_directories(dir);
+    std::ofstream(dir / "dump") << "#!/bin/sh\nenv | grep ^GANETI_ | sort > " << cluster_.dir().string()
+                                << "/env-" << node << "\n";
+    fs::permissions(dir / "dump", fs::perms::owner_all);
+  }
+  ASSERT_TRUE(instance({"startup", "hooked"}).succeeded());
+  EXPECT_TRUE(fs::exists(cluster_.dir() / "env-node1"));
+  EXPECT_FALSE(fs::exists(cluster_.dir() / "env-node3")) << "node3 has nothing of the instance";
+  std::ifstream in(cluster_.dir() / "env-node2");
+  const std::string env((std::istreambuf_iterator<char>(in)), {});
+  for (const char* line :
+       {"GANETI_HOOKS_PHASE=pre", "GANETI_HOOKS_PATH=instance-start", "GANETI_OBJECT_TYPE=INSTANCE",
+        "GANETI_OP_CODE=OP_INSTANCE_STARTUP", "GANETI_INSTANCE_NAME=hooked",
+        "GANETI_INSTANCE_PRIMARY=node2", "GANETI_INSTANCE_SECONDARIES=",
+        "GANETI_INSTANCE_OS_TYPE=gantry-image+default", "GANETI_INSTANCE_STATUS=down",
+        "GANETI_INSTANCE_MAXMEM=128", "GANETI_INSTANCE_VCPUS=1",
+        "GANETI_INSTANCE_DISK_TEMPLATE=sharedfile", "GANETI_INSTANCE_DISK_COUNT=1",
+        "GANETI_INSTANCE_DISK0_SIZE=256", "GANETI_INSTANCE_DISK0_MODE=rw",
+        "GANETI_INSTANCE_NIC_COUNT=1", "GANETI_INSTANCE_NIC0_MODE=bridged",
+        "GANETI_INSTANCE_NIC0_BRIDGE=xen-br0", "GANETI_INSTANCE_TAGS=web db",
+        "GANETI_INSTANCE_BE_auto_balance=True", "GANETI_INSTANCE_HYPERVISOR=fake",
+        "GANETI_OP_TARGET=hooked"}) {
+    EXPECT_NE(env.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << env;
+  }
+  ASSERT_TRUE(instance({"shutdown", "hooked"}).succeeded());
+  std::ofstream(cluster_.root("node2") / "etc/gantry/hooks/instance-start-pre.d/dump", std::ios::trunc)
+      << "#!/bin/sh\necho not today\nexit 1\n";
+  auto refused = instance({"startup", "hooked"});
+  EXPECT_EQ(refused.exitCode, 1);
+  EXPECT_NE(refused.err.find("not today"), std::string::npos) << refused.err;
+  EXPECT_EQ(instance({"list", "--no-headers", "-o", "status"}).out, "ADMIN_down\n");
+}
+
 TEST_F(InstanceOpsTest, RefusalsOfModifyChangeNothing) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   addInstance("web1", "node1");

@@ -22,7 +22,7 @@ class LuInstanceGrowDisk : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
   bool requiresBgl() const override { return false; }
   std::string hooksPath() const override { return "disk-grow"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"DISK", std::to_string(index_)},
             {"AMOUNT", std::to_string(delta_)},

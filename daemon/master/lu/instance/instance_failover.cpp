@@ -16,7 +16,7 @@ class LuInstanceFailover : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-failover"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"OLD_PRIMARY", sourceName_},
             {"NEW_PRIMARY", target_.name},

@@ -21,6 +21,105 @@ void InstanceLogicalUnit::expandNames() {
   neededLocks[core::locking::Level::kInstance] = {false, {name_}};
 }
 
+std::map<std::string, std::string> InstanceLogicalUnit::hooksEnv() const {
+  std::map<std::string, std::string> env;
+  if (!uuid_.empty() && doc_.contains("instances") && doc_["instances"].contains(uuid_)) {
+    env = instanceHooksEnv(doc_, uuid_);
+  }
+  for (auto& [key, value] : extraHooksEnv()) env[key] = value;
+  return env;
+}
+
+HooksNodes InstanceLogicalUnit::hooksNodes() const {
+  std::vector<std::string> nodes = {masterNodeName()};
+  if (!uuid_.empty() && doc_.contains("instances") && doc_["instances"].contains(uuid_)) {
+    const InstanceDescription d = describeInstance(doc_, uuid_);
+    nodes.push_back(d.primaryNodeName);
+    for (const auto& secondary : d.instance.value("secondary_nodes", json::array())) {
+      if (secondary.is_string() && doc_["nodes"].contains(secondary.get<std::string>())) {
+        nodes.push_back(doc_["nodes"][secondary.get<std::string>()].value("name", ""));
+      }
+    }
+  }
+  std::sort(nodes.begin(), nodes.end());
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  return {nodes, nodes};
+}
+
+namespace {
+
+std::string hookText(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_null()) return "None";
+  return value.dump();
+}
+
+}  // namespace
+
+std::map<std::string, std::string> instanceHooksEnv(const json& doc, const std::string& uuid) {
+  const json& instance = doc.at("instances").at(uuid);
+  const InstanceDescription d = describeInstance(doc, uuid);
+  const json be = filledBeparams(doc, instance);
+  const json hv = filledHvparams(doc, instance);
+  const std::string name = instance.value("name", "");
+  std::map<std::string, std::string> env = {
+      {"OP_TARGET", name},
+      {"INSTANCE_NAME", name},
+      {"INSTANCE_PRIMARY", d.primaryNodeName},
+      {"INSTANCE_OS_TYPE", instance.value("os", "")},
+      {"INSTANCE_STATUS", instance.value("admin_state", "down") == "up" ? "up" : "down"},
+      {"INSTANCE_MINMEM", hookText(be.value("minmem", json(nullptr)))},
+      {"INSTANCE_MAXMEM", hookText(be.value("maxmem", json(nullptr)))},
+      {"INSTANCE_MEMORY", hookText(be.value("maxmem", json(nullptr)))},
+      {"INSTANCE_VCPUS", hookText(be.value("vcpus", json(nullptr)))},
+      {"INSTANCE_HYPERVISOR", instance.value("hypervisor", "")}};
+  std::string secondaries;
+  for (const auto& s : d.instance.value("secondary_nodes", json::array())) {
+    const std::string node = s.get<std::string>();
+    const json& nodes = doc.at("nodes");
+    secondaries += (secondaries.empty() ? "" : " ") +
+                   (nodes.contains(node) ? nodes.at(node).value("name", node) : node);
+  }
+  env["INSTANCE_SECONDARIES"] = secondaries;
+  const json nics = d.instance.value("nics", json::array());
+  for (std::size_t i = 0; i < nics.size(); ++i) {
+    const std::string prefix = "INSTANCE_NIC" + std::to_string(i) + "_";
+    const json& nic = nics[i];
+    if (!nic.value("name", "").empty()) env[prefix + "NAME"] = nic.value("name", "");
+    env[prefix + "UUID"] = nic.value("uuid", "");
+    env[prefix + "IP"] = nic.value("ip", "");
+    env[prefix + "MAC"] = nic.value("mac", "");
+    env[prefix + "MODE"] = nic.value("mode", "");
+    env[prefix + "LINK"] = nic.value("link", "");
+    env[prefix + "VLAN"] = nic.value("vlan", "");
+    const std::string mode = nic.value("mode", "");
+    if (mode == "bridged" || mode == "openvswitch") env[prefix + "BRIDGE"] = nic.value("link", "");
+  }
+  env["INSTANCE_NIC_COUNT"] = std::to_string(nics.size());
+  const json diskUuids = instance.value("disks", json::array());
+  std::string diskTemplate = "diskless";
+  for (std::size_t i = 0; i < diskUuids.size(); ++i) {
+    const json& disk = doc.at("disks").at(diskUuids[i].get<std::string>());
+    diskTemplate = disk.value("dev_type", diskTemplate);
+    const std::string prefix = "INSTANCE_DISK" + std::to_string(i) + "_";
+    if (disk.contains("name") && disk["name"].is_string()) env[prefix + "NAME"] = disk["name"];
+    env[prefix + "UUID"] = disk.value("uuid", "");
+    env[prefix + "SIZE"] = hookText(disk.value("size", json(0)));
+    env[prefix + "MODE"] = disk.value("mode", "rw");
+  }
+  env["INSTANCE_DISK_COUNT"] = std::to_string(diskUuids.size());
+  env["INSTANCE_DISK_TEMPLATE"] = instance.value("disk_template", diskTemplate);
+  std::string tags;
+  for (const auto& tag : instance.value("tags", json::array())) {
+    tags += (tags.empty() ? "" : " ") + hookText(tag);
+  }
+  env["INSTANCE_TAGS"] = tags;
+  for (const auto& [key, value] : be.items()) env["INSTANCE_BE_" + key] = hookText(value);
+  for (const auto& [key, value] : hv.items()) env["INSTANCE_HV_" + key] = hookText(value);
+  return env;
+}
+
 void InstanceLogicalUnit::loadInstance() {
   if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
   doc_ = services.config->get("");

@@ -22,8 +22,14 @@ class InstanceLogicalUnit : public LogicalUnit {
   using LogicalUnit::LogicalUnit;
   std::string hooksObjectType() const override { return "INSTANCE"; }
   void expandNames() override;
+  /// Ganeti's BuildInstanceHookEnv of the instance, plus extraHooksEnv().
+  std::map<std::string, std::string> hooksEnv() const override;
+  /// The master and the instance's nodes, before and after.
+  HooksNodes hooksNodes() const override;
 
  protected:
+  /// What a logical unit adds to the instance's hooks environment.
+  virtual std::map<std::string, std::string> extraHooksEnv() const { return {}; }
   /// Reads the config into doc_ and finds the instance (uuid_).
   void loadInstance();
   const nlohmann::json& instanceObject() const { return doc_.at("instances").at(uuid_); }
@@ -32,6 +38,14 @@ class InstanceLogicalUnit : public LogicalUnit {
   std::string uuid_;
   nlohmann::json doc_;
 };
+
+/// Ganeti's BuildInstanceHookEnv (without the GANETI_ prefix the runner
+/// adds): OP_TARGET, INSTANCE_NAME, _PRIMARY, _SECONDARIES, _OS_TYPE,
+/// _STATUS, _MINMEM, _MAXMEM, _MEMORY, _VCPUS, _DISK_TEMPLATE,
+/// _HYPERVISOR, the NICn_*, DISKn_* and their counts, _TAGS, and every
+/// filled backend and hypervisor parameter as INSTANCE_BE_*/INSTANCE_HV_*.
+std::map<std::string, std::string> instanceHooksEnv(const nlohmann::json& doc,
+                                                    const std::string& uuid);
 
 /// Commits `change` to instance `uuid` with the instance's and the
 /// cluster's serial_no and mtime bumped from the current document (not a

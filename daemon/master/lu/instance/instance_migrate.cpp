@@ -26,7 +26,7 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-migrate"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"OLD_PRIMARY", source_.primaryNodeName},
             {"NEW_PRIMARY", target_.name},

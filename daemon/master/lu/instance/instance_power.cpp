@@ -22,9 +22,6 @@ class LuInstancePower : public InstanceLogicalUnit {
 
   bool requiresBgl() const override { return false; }
   std::string hooksPath() const override { return start_ ? "instance-start" : "instance-stop"; }
-  std::map<std::string, std::string> hooksEnv() const override {
-    return {{"INSTANCE_NAME", name_}, {"INSTANCE_PRIMARY", description_.primaryNodeName}};
-  }
 
   void checkPrereq() override {
     loadInstance();

@@ -19,7 +19,7 @@ class LuInstanceReboot : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-reboot"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_},
             {"INSTANCE_PRIMARY", description_.primaryNodeName},
             {"REBOOT_TYPE", op.getString("reboot_type")},

@@ -20,7 +20,7 @@ class LuInstanceReinstall : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
   bool requiresBgl() const override { return false; }
   std::string hooksPath() const override { return "instance-reinstall"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_}, {"INSTANCE_OS_TYPE", os_}};
   }
 

@@ -20,9 +20,6 @@ class LuInstanceRemove : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
 
   std::string hooksPath() const override { return "instance-remove"; }
-  std::map<std::string, std::string> hooksEnv() const override {
-    return {{"INSTANCE_NAME", name_}, {"INSTANCE_PRIMARY", description_.primaryNodeName}};
-  }
 
   void checkPrereq() override {
     loadInstance();

@@ -36,7 +36,7 @@ class LuInstanceRename : public InstanceLogicalUnit {
  public:
   using InstanceLogicalUnit::InstanceLogicalUnit;
   std::string hooksPath() const override { return "instance-rename"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_}, {"INSTANCE_NEW_NAME", newName_}};
   }
 

@@ -44,7 +44,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
  public:
   using InstanceLogicalUnit::InstanceLogicalUnit;
   std::string hooksPath() const override { return "instance-modify"; }
-  std::map<std::string, std::string> hooksEnv() const override {
+  std::map<std::string, std::string> extraHooksEnv() const override {
     return {{"INSTANCE_NAME", name_}};
   }
 
