@@ -1,9 +1,10 @@
-// gnt-debug: delay, submit-job and test-jobqueue.
+// gnt-debug: delay, submit-job, test-jobqueue and allocator.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/common/tool.h"
+#include "cli/gnt-debug/allocator.h"
 #include "core/luxi/cli_errors.h"
 #include "core/luxi/errors.h"
 
@@ -176,6 +177,8 @@ int main(int argc, char** argv) {
       {"submit-job", {}, "<op_list_file...>", "Submits jobs built from json files",
        submitJobOptions, 1, -1, submitJob},
       {"test-jobqueue", {}, "", "Test a few aspects of the job queue", {}, 0, 0, testJobqueue},
+      {"allocator", {}, "{opts...} <instance>", "Executes a TestAllocator OpCode",
+       allocatorOptions(), 1, -1, testAllocator},
   };
   return runTool("gnt-debug", argc, argv, commands);
 }

@@ -49,6 +49,8 @@ int add(const Invocation& inv) {
     op["pnode"] = nodes->substr(0, colon);
     if (colon != std::string::npos) op["snode"] = nodes->substr(colon + 1);
   }
+  if (auto allocator = o.value("iallocator")) op["iallocator"] = *allocator;
+  if (auto group = o.value("group_name")) op["group_name"] = *group;
   if (auto hv = o.value("hypervisor")) {
     auto [name, params] = parseGroupedKeyValues(*hv, nlohmann::json::object());
     op["hypervisor"] = name;

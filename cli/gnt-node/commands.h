@@ -10,6 +10,8 @@ int list(const Invocation& inv);
 int info(const Invocation& inv);
 int modify(const Invocation& inv);
 int remove(const Invocation& inv);
+int evacuate(const Invocation& inv);
+std::vector<OptionSpec> evacuateOptions();
 
 /// Names of the nodes in the cluster.
 std::vector<std::string> clusterNodeNames(core::luxi::Client& client);

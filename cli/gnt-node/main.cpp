@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
        node::modify},
       {"remove", {}, "<node_name>", "Removes a node from the cluster", removeOptions, 1, 1,
        node::remove},
+      {"evacuate", {}, "[-f] {-I <iallocator> | -n <dst>} [-p | -s] [options...] <node>",
+       "Relocate the primary and/or secondary instances from a node", node::evacuateOptions(),
+       1, -1, node::evacuate},
   };
   for (auto& command : tagCommands("node")) commands.push_back(std::move(command));
   return runTool("gnt-node", argc, argv, commands);

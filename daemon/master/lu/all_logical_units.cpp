@@ -7,6 +7,7 @@ namespace gantry::daemon::master {
 
 void registerTestDelay();
 void registerTestJqueue();
+void registerTestAllocator();
 void registerClusterSetParams();
 void registerClusterDestroy();
 void registerClusterVerify();
@@ -15,6 +16,7 @@ void registerClusterVerifyGroup();
 void registerNodeAdd();
 void registerNodeSetParams();
 void registerNodeRemove();
+void registerNodeEvacuate();
 void registerOsDiagnose();
 void registerInstanceCreate();
 void registerInstanceRemove();
@@ -35,6 +37,7 @@ void registerAllLogicalUnits() {
   static const bool done = [] {
     registerTestDelay();
     registerTestJqueue();
+    registerTestAllocator();
     registerClusterSetParams();
     registerClusterDestroy();
     registerClusterVerify();
@@ -43,6 +46,7 @@ void registerAllLogicalUnits() {
     registerNodeAdd();
     registerNodeSetParams();
     registerNodeRemove();
+    registerNodeEvacuate();
     registerOsDiagnose();
     registerInstanceCreate();
     registerInstanceRemove();

@@ -3,7 +3,8 @@
 // storage plugins, adds the instance and its disks to the config, runs the
 // OS create scripts and starts the instance, with Ganeti's step messages.
 // Templates without a mirror only (file, sharedfile, diskless) until the
-// DRBD storage exists; without -n the allocator issue's "-I" is needed.
+// DRBD storage exists; without -n the allocator (-I or the cluster's
+// default) picks the node.
 #include <iomanip>
 #include <sstream>
 
@@ -12,6 +13,8 @@
 #include "core/config/store.h"
 #include "core/locking/lock_manager.h"
 #include "core/rpc/secrets.h"
+#include "daemon/master/allocator/allocator_call.h"
+#include "daemon/master/allocator/allocator_input.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
 #include "daemon/master/cluster/node_rpc.h"
@@ -107,13 +110,10 @@ class LuInstanceCreate : public LogicalUnit {
                         sdk::ErrorCode::kState);
     }
 
-    const auto pnode = op.optString("pnode");
-    if (!pnode) {
-      throw PrereqError(
-          "No iallocator or node given and no cluster-wide default iallocator found; please "
-          "specify either an iallocator or a node, or set a cluster-wide default iallocator",
-          sdk::ErrorCode::kInvalid);
-    }
+    buildBeparams();
+    auto pnode = op.optString("pnode");
+    requireAllocatorOrNode(op.optString("iallocator"), pnode);
+    if (!pnode) pnode = nodeFromAllocator();
     pnodeUuid_ = nodeUuidByName(doc_, *pnode);
     const json& node = doc_.at("nodes").at(pnodeUuid_);
     pnodeName_ = node.value("name", "");
@@ -125,7 +125,6 @@ class LuInstanceCreate : public LogicalUnit {
       throw PrereqError("Can't use non-vm_capable node " + pnodeName_, sdk::ErrorCode::kState);
     }
 
-    buildBeparams();
     noInstall_ = op.has("no_install") && !op.get("no_install").is_null() && op.getBool("no_install");
     os_ = op.optString("os_type").value_or("");
     if (os_.empty() && !noInstall_) {
@@ -247,6 +246,36 @@ class LuInstanceCreate : public LogicalUnit {
       }
       disks_.push_back({*size, mode, disk.value("name", json(nullptr))});
     }
+  }
+
+  // No node given: the opcode's allocator or the cluster's default picks
+  // one (Ganeti's _RunAllocator).
+  std::string nodeFromAllocator() {
+    const auto allocator = chooseAllocator(doc_, op.optString("iallocator"));
+    if (!allocator) {
+      throw PrereqError(
+          "No iallocator or node given and no cluster-wide default iallocator found; please "
+          "specify either an iallocator or a node, or set a cluster-wide default iallocator",
+          sdk::ErrorCode::kInvalid);
+    }
+    json disks = json::array();
+    for (const auto& d : disks_) disks.push_back({{"size", d.size}, {"mode", d.mode}});
+    const json create = {{"instance_name", name_},
+                         {"disk_template", template_},
+                         {"disks", disks},
+                         {"nics", op.get("nics")},
+                         {"beparams", beparams_},
+                         {"os_type", op.optString("os_type").value_or("")},
+                         {"tags", op.get("tags")},
+                         {"hypervisor", hypervisor_},
+                         {"group_name", op.has("group_name") ? op.get("group_name") : json(nullptr)}};
+    const auto nodes = allocateNodes(services, doc_, *allocator, allocateRequest(doc_, create),
+                                     static_cast<std::size_t>(requiredNodes(template_)));
+    std::string names;
+    for (const auto& n : nodes) names += (names.empty() ? "" : ", ") + n;
+    feedback.info("Selected nodes for instance " + name_ + " via iallocator " + *allocator + ": " +
+                  names);
+    return nodes.front();
   }
 
   void buildBeparams() {

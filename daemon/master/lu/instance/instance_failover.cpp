@@ -32,7 +32,8 @@ class LuInstanceFailover : public InstanceLogicalUnit {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow failovers",
                         sdk::ErrorCode::kState);
     }
-    target_ = checkMoveTarget(doc_, instance, op.optString("target_node"), "failover");
+    target_ = checkMoveTarget(services, feedback, doc_, instance, op.optString("target_node"),
+                              op.optString("iallocator"), "failover");
     sourceName_ = describeInstance(doc_, uuid_).primaryNodeName;
     if (instance.value("admin_state", "down") == "up") {
       requireFreeMemory(services, target_.node, instance.value("hypervisor", ""),

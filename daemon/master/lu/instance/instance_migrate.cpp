@@ -47,7 +47,8 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow migrations",
                         sdk::ErrorCode::kState);
     }
-    target_ = checkMoveTarget(doc_, instance, op.optString("target_node"), "migrate");
+    target_ = checkMoveTarget(services, feedback, doc_, instance, op.optString("target_node"),
+                              op.optString("iallocator"), "migrate");
     source_ = describeInstance(doc_, uuid_);
     hypervisor_ = instance.value("hypervisor", "");
     live_ = op.optString("mode").value_or("live") != "non-live";

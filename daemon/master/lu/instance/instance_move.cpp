@@ -1,6 +1,8 @@
 #include "daemon/master/lu/instance/instance_move.h"
 
 #include "core/config/store.h"
+#include "daemon/master/allocator/allocator_call.h"
+#include "daemon/master/allocator/allocator_input.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
 
@@ -21,13 +23,26 @@ bool movableByTemplate(const std::string& diskTemplate) {
   return diskTemplate == "sharedfile" || diskTemplate == "diskless";
 }
 
-MoveTarget checkMoveTarget(const json& doc, const json& instance,
-                           const std::optional<std::string>& targetName, const std::string& verb) {
+MoveTarget checkMoveTarget(MasterServices& services, Feedback& feedback, const json& doc,
+                           const json& instance, std::optional<std::string> targetName,
+                           const std::optional<std::string>& iallocator, const std::string& verb) {
+  requireAllocatorOrNode(iallocator, targetName);
   if (!targetName) {
-    throw PrereqError(
-        "No iallocator or node given and no cluster-wide default iallocator found; please "
-        "specify either an iallocator or a node, or set a cluster-wide default iallocator",
-        sdk::ErrorCode::kInvalid);
+    const auto allocator = chooseAllocator(doc, iallocator);
+    if (!allocator) {
+      throw PrereqError(
+          "No iallocator or node given and no cluster-wide default iallocator found; please "
+          "specify either an iallocator or a node, or set a cluster-wide default iallocator",
+          sdk::ErrorCode::kInvalid);
+    }
+    const std::string uuid = instanceUuidByName(doc, instance.value("name", ""));
+    const std::string primary =
+        doc.at("nodes").at(instance.value("primary_node", "")).value("name", "");
+    const auto nodes =
+        allocateNodes(services, doc, *allocator, relocateRequest(doc, uuid, {primary}), 1);
+    feedback.info("Selected nodes for instance " + instance.value("name", "") +
+                  " via iallocator " + *allocator + ": " + nodes.front());
+    targetName = nodes.front();
   }
   MoveTarget target;
   target.uuid = nodeUuidByName(doc, *targetName);

@@ -25,9 +25,12 @@ struct MoveTarget {
 };
 
 /// The target node of a failover or migration (`verb`: "failover",
-/// "migrate"): given, not the primary, online, not drained.
-MoveTarget checkMoveTarget(const nlohmann::json& doc, const nlohmann::json& instance,
-                           const std::optional<std::string>& targetName, const std::string& verb);
+/// "migrate"): given, or else chosen by the allocator (`iallocator`, else
+/// the cluster's default; a relocate request away from the primary); not
+/// the primary, online, not drained.
+MoveTarget checkMoveTarget(MasterServices& services, Feedback& feedback, const nlohmann::json& doc,
+                           const nlohmann::json& instance, std::optional<std::string> targetName,
+                           const std::optional<std::string>& iallocator, const std::string& verb);
 
 /// Points the instance at its new primary in the config.
 void recordNewPrimary(MasterServices& services, Feedback& feedback, const nlohmann::json& doc,

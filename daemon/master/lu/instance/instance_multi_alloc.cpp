@@ -1,12 +1,14 @@
 // OP_INSTANCE_MULTI_ALLOC (gnt-instance batch-create): checks a list of
 // OP_INSTANCE_CREATE definitions as a whole and submits one create job per
-// instance; each job then does its own checks. Node choice by an
-// allocator comes with the allocator integration; until then every
-// definition must name its nodes.
+// instance; each job then does its own checks. Either every definition
+// names its nodes or none does; then the allocator places them all in one
+// multi-allocate request.
 #include <map>
 #include <set>
 
 #include "core/config/store.h"
+#include "daemon/master/allocator/allocator_call.h"
+#include "daemon/master/allocator/allocator_input.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 
 namespace gantry::daemon::master {
@@ -53,36 +55,86 @@ class LuInstanceMultiAlloc : public LogicalUnit {
       throw PrereqError("There are duplicate instance names: " + duplicates,
                         sdk::ErrorCode::kInvalid);
     }
-    if (withNodes == 0 && !definitions_.empty()) {
-      const json doc = services.config->get("");
-      const std::string allocator = op.optString("iallocator").value_or(
-          doc.value("cluster", json::object()).value("default_iallocator", ""));
-      if (allocator.empty()) {
-        throw PrereqError(
-            "No iallocator or nodes on the instances given and no cluster-wide default "
-            "iallocator found; please specify either an iallocator or nodes on the instances "
-            "or set a cluster-wide default iallocator",
-            sdk::ErrorCode::kInvalid);
-      }
-      throw PrereqError("Can't compute nodes using iallocator '" + allocator +
-                            "': instance allocators are not available on this cluster yet",
-                        sdk::ErrorCode::kNoResources);
-    }
+    if (withNodes == 0 && !definitions_.empty()) placeWithAllocator();
   }
 
   json exec() override {
     json allocatable = json::array();
     for (const auto& definition : definitions_) {
+      const std::string name = definition.value("instance_name", "");
+      if (std::find(failed_.begin(), failed_.end(), name) != failed_.end()) continue;
       json create = definition;
       create["OP_ID"] = "OP_INSTANCE_CREATE";
+      if (auto placed = placement_.find(name); placed != placement_.end()) {
+        create["pnode"] = placed->second.at(0);
+        if (placed->second.size() > 1) create["snode"] = placed->second.at(1);
+      }
       jobsToSubmit.push_back({create});
-      allocatable.push_back(definition.value("instance_name", ""));
+      allocatable.push_back(name);
     }
-    return {{"allocatable", allocatable}, {"failed", json::array()}};
+    return {{"allocatable", allocatable}, {"failed", failed_}};
   }
 
  private:
+  // One multi-allocate request for all definitions; what the allocator
+  // could not place is reported as failed and not created.
+  void placeWithAllocator() {
+    const json doc = services.config->get("");
+    const auto allocator = chooseAllocator(doc, op.optString("iallocator"));
+    if (!allocator) {
+      throw PrereqError(
+          "No iallocator or nodes on the instances given and no cluster-wide default "
+          "iallocator found; please specify either an iallocator or nodes on the instances "
+          "or set a cluster-wide default iallocator",
+          sdk::ErrorCode::kInvalid);
+    }
+    json requests = json::array();
+    for (const auto& definition : definitions_) {
+      json create = definition;
+      create["beparams"] = filledBeparams(doc, {{"beparams", upgradedBeparams(definition)}});
+      if (!create.contains("disk_template")) {
+        const json enabled =
+            doc.value("cluster", json::object()).value("enabled_disk_templates", json::array());
+        create["disk_template"] = enabled.empty() ? json("diskless") : enabled[0];
+      }
+      json request = allocateRequest(doc, create);
+      request.erase("type");
+      requests.push_back(request);
+    }
+    const json result = runAllocator(services, doc, *allocator,
+                                     {{"type", "multi-allocate"}, {"instances", requests}});
+    if (!result.is_array() || result.size() != 2 || !result[0].is_array() ||
+        !result[1].is_array()) {
+      throw ExecError("iallocator returned invalid result, expected [allocatable, failed], got " +
+                      result.dump());
+    }
+    for (const auto& entry : result[0]) {
+      const std::string name = entry.at(0).get<std::string>();
+      placement_[name] = entry.at(1).get<std::vector<std::string>>();
+      std::string nodes;
+      for (const auto& n : placement_[name]) nodes += (nodes.empty() ? "" : ", ") + n;
+      feedback.info("Selected nodes for instance " + name + " via iallocator " + *allocator +
+                    ": " + nodes);
+    }
+    for (const auto& entry : result[1]) {
+      failed_.push_back(entry.is_array() ? entry.at(0) : entry);
+    }
+  }
+
+  // Ganeti's UpgradeBeParams: "memory" is both bounds.
+  static json upgradedBeparams(const json& definition) {
+    json be = definition.value("beparams", json::object());
+    if (be.contains("memory")) {
+      be["maxmem"] = be["memory"];
+      be["minmem"] = be["memory"];
+      be.erase("memory");
+    }
+    return be;
+  }
+
   json definitions_;
+  std::map<std::string, std::vector<std::string>> placement_;
+  json failed_ = json::array();
 };
 
 }  // namespace
