@@ -351,6 +351,28 @@ TEST_F(InstanceTest, RefusalsChangeNothing) {
                                       "gantry-image+default", "-n", "node3", "instance2"});
   EXPECT_EQ(offline.exitCode, 1);
   EXPECT_NE(offline.err.find("Can't use offline node: node3"), std::string::npos) << offline.err;
+
+  // A file instance has its disk on one node: it cannot migrate.
+  const std::string beforeMoves = configText();
+  auto fileMigrate = gnt("gnt-instance", {"migrate", "-f", "-n", "node1", "taken"});
+  EXPECT_EQ(fileMigrate.exitCode, 1);
+  EXPECT_NE(fileMigrate.err.find("Instance's disk layout 'file' does not allow migrations"),
+            std::string::npos)
+      << fileMigrate.err;
+  EXPECT_EQ(configText(), beforeMoves);
+  ASSERT_TRUE(gnt("gnt-instance", {"add", "-t", "sharedfile", "-s", "128m", "-o",
+                                   "gantry-image+default", "-n", "node1", "shared1"})
+                  .succeeded());
+  const std::string beforeFailover = configText();
+  for (const char* verb : {"failover", "migrate"}) {
+    auto toOffline = gnt("gnt-instance", {verb, "-f", "-n", "node3", "shared1"});
+    EXPECT_EQ(toOffline.exitCode, 1) << verb;
+    EXPECT_NE(toOffline.err.find("Can't use offline node: node3"), std::string::npos)
+        << toOffline.err;
+  }
+  EXPECT_EQ(configText(), beforeFailover);
+  EXPECT_EQ(gnt("gnt-instance", {"list", "--no-headers", "-o", "pnode,status", "shared1"}).out,
+            "node1 running\n");
 }
 
 }  // namespace
