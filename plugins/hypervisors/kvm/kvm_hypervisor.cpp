@@ -301,8 +301,8 @@ sdk::Result<void> KvmHypervisor::stopLocked(std::string_view name, sdk::StopMode
   return sdk::ok();
 }
 
-sdk::Result<sdk::InstanceInfo> KvmHypervisor::infoLocked(std::string_view name,
-                                                         pid_t pid) const {
+sdk::Result<sdk::InstanceInfo> KvmHypervisor::runningInfo(std::string_view name, pid_t pid,
+                                                         bool askMonitor) const {
   sdk::InstanceInfo info;
   info.name = str(name);
   info.id = pid;
@@ -312,6 +312,7 @@ sdk::Result<sdk::InstanceInfo> KvmHypervisor::infoLocked(std::string_view name,
     info.memoryMiB = spec->memoryMiB;
     info.vcpus = spec->vcpus;
   }
+  if (!askMonitor) return info;
   auto client = qmp(name);
   if (!client) {
     // qemu is alive but its monitor is busy or wedged: report what was
@@ -421,10 +422,13 @@ sdk::Result<std::optional<sdk::InstanceInfo>> KvmHypervisor::instanceInfo(
     std::string_view name) {
   if (auto valid = checkInstanceName(name); !valid) return std::move(valid).error();
   auto lock = instanceLock(name);
-  std::lock_guard guard(*lock);
+  // Another operation (a stop waiting for the guest, a migration) may hold
+  // the instance for minutes: report what was started instead of waiting,
+  // so that a node listing never stalls behind it.
+  std::unique_lock guard(*lock, std::try_to_lock);
   const auto pid = pidOf(name);
   if (!pid) return std::optional<sdk::InstanceInfo>{};
-  auto info = infoLocked(name, *pid);
+  auto info = runningInfo(name, *pid, guard.owns_lock());
   if (!info) return std::move(info).error();
   return std::optional<sdk::InstanceInfo>{*info};
 }

@@ -101,7 +101,9 @@ class KvmHypervisor final : public sdk::Hypervisor {
   sdk::Result<void> stopLocked(std::string_view name, sdk::StopMode mode,
                                std::chrono::milliseconds timeout);
   sdk::Result<LaunchSpec> savedSpec(std::string_view name) const;
-  sdk::Result<sdk::InstanceInfo> infoLocked(std::string_view name, pid_t pid) const;
+  /// What was started; with `askMonitor` also qemu's live state over QMP.
+  sdk::Result<sdk::InstanceInfo> runningInfo(std::string_view name, pid_t pid,
+                                            bool askMonitor) const;
   sdk::Result<std::string> qemuStatus(QmpClient& client) const;
 
   sdk::Host* host_;

@@ -44,7 +44,9 @@ int nextClusterIndex() {
 
 }  // namespace
 
-VirtualCluster::VirtualCluster(int nodes) {
+VirtualCluster::VirtualCluster(int nodes) : VirtualCluster(nodes, {}) {}
+
+VirtualCluster::VirtualCluster(int nodes, const std::vector<std::string>& upOptions) {
   const int index = nextClusterIndex();
   const int pid = static_cast<int>(::getpid());
   base_ = "127." + std::to_string(20 + (pid * 13 + index) % 230);
@@ -52,9 +54,11 @@ VirtualCluster::VirtualCluster(int nodes) {
   char tmpl[] = "/tmp/gvc-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  up_ = runVcluster({"up", std::to_string(nodes), dir_.string(), "--base", base_, "--port",
-                     std::to_string(port_), "--bin", std::string(GANTRY_BINARY_DIR) + "/bin",
-                     "--disk-size", "1.3T"});
+  std::vector<std::string> args = {"up", std::to_string(nodes), dir_.string(), "--base", base_,
+                                   "--port", std::to_string(port_), "--bin",
+                                   std::string(GANTRY_BINARY_DIR) + "/bin", "--disk-size", "1.3T"};
+  args.insert(args.end(), upOptions.begin(), upOptions.end());
+  up_ = runVcluster(args);
 }
 
 VirtualCluster::~VirtualCluster() {

@@ -19,6 +19,8 @@ class VirtualCluster {
  public:
   /// `up N` with the walkthrough's node resources and 1.3T disks.
   explicit VirtualCluster(int nodes);
+  /// `up N` with more of vcluster's options (e.g. "--kvm").
+  VirtualCluster(int nodes, const std::vector<std::string>& upOptions);
   ~VirtualCluster();
   VirtualCluster(const VirtualCluster&) = delete;
   VirtualCluster& operator=(const VirtualCluster&) = delete;
