@@ -122,5 +122,62 @@ TEST(KvmClusterSlow, BootMigrateFailoverRebootRemove) {
   }
 }
 
+TEST(KvmClusterSlow, RefusalsNameTheParameterAndChangeNothing) {
+  std::string why;
+  if (!plugins::kvm::testing::tinyGuest(why)) GTEST_SKIP() << why;
+  VirtualCluster cluster(1, {"--kvm"});
+  ASSERT_TRUE(cluster.upResult().succeeded()) << cluster.upResult().out << cluster.upResult().err;
+  auto run = [&](const std::string& tool, const std::vector<std::string>& args) {
+    return cluster.exec("node1", tool, args);
+  };
+  const std::string before = configStoreState(cluster.dataDir("node1"));
+  struct Case {
+    std::string tool;
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::vector<std::string> add = {"add", "-t", "sharedfile", "-s", "1g", "--no-nics",
+                                        "-o", "gantry-image+default", "-n", "node1"};
+  auto withAdd = [&](std::vector<std::string> tail) {
+    std::vector<std::string> args = add;
+    args.insert(args.end(), tail.begin(), tail.end());
+    return args;
+  };
+  const std::vector<Case> cases = {
+      {"gnt-cluster", {"modify", "-H", "kvm:kvm_flag=bogus"},
+       "Parameter 'kvm_flag' fails syntax check: The value must be one of: disabled, enabled"},
+      {"gnt-cluster", {"modify", "-H", "kvm:colour=blue"}, "Unknown parameter 'colour'"},
+      {"gnt-instance", withAdd({"-H", "kvm:kvm_flag=bogus", "vm1"}),
+       "Parameter 'kvm_flag' fails syntax check"},
+      {"gnt-instance", withAdd({"-H", "kvm:colour=blue", "vm1"}),
+       "Parameter 'colour' is not supported"},
+  };
+  for (const auto& c : cases) {
+    auto result = run(c.tool, c.args);
+    EXPECT_EQ(result.exitCode, 1) << c.error;
+    EXPECT_NE(result.err.find(c.error), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(configStoreState(cluster.dataDir("node1")), before);
+
+  // A kernel that is not on the node: the start says which and where.
+  auto missing = run("gnt-instance", withAdd({"-H", "kvm:kernel_path=/nonexistent/vmlinuz", "vm2"}));
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.err.find("Could not start instance on node node1: Parameter 'kernel_path' "
+                             "fails validation: not found or not a file (current value: "
+                             "'/nonexistent/vmlinuz')"),
+            std::string::npos)
+      << missing.err;
+  auto console = run("gnt-instance", {"console", "vm2"});
+  EXPECT_EQ(console.exitCode, 1);
+  EXPECT_NE(console.err.find("Instance vm2 is not running, can't get console"), std::string::npos)
+      << console.err;
+  const std::string beforeModify = configStoreState(cluster.dataDir("node1"));
+  auto badModify = run("gnt-instance", {"modify", "-H", "kvm_flag=bogus", "vm2"});
+  EXPECT_EQ(badModify.exitCode, 1);
+  EXPECT_NE(badModify.err.find("Parameter 'kvm_flag' fails syntax check"), std::string::npos)
+      << badModify.err;
+  EXPECT_EQ(configStoreState(cluster.dataDir("node1")), beforeModify);
+}
+
 }  // namespace
 }  // namespace gantry::test

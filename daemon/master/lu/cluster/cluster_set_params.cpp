@@ -8,6 +8,7 @@
 #include "core/config/store.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
+#include "daemon/master/instance/hypervisor_params.h"
 #include "daemon/master/lu/logical_unit.h"
 
 namespace gantry::daemon::master {
@@ -85,6 +86,7 @@ class LuClusterSetParams : public LogicalUnit {
           }
           updated["hvparams"][hv][key] = value;
         }
+        requireValidHypervisorParams(services, hv, updated["hvparams"][hv]);
       }
     }
     mergeDefaults(updated, "beparams", core::config::beDefaults(), "backend");

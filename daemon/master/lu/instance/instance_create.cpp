@@ -10,6 +10,7 @@
 
 #include "core/cluster/bootstrap.h"
 #include "core/cluster/json_access.h"
+#include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "core/locking/lock_manager.h"
 #include "core/rpc/secrets.h"
@@ -19,6 +20,7 @@
 #include "daemon/master/cluster/config_push.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/creation_record.h"
+#include "daemon/master/instance/hypervisor_params.h"
 #include "daemon/master/lu/instance/disk_helpers.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 
@@ -109,6 +111,7 @@ class LuInstanceCreate : public LogicalUnit {
                             ") not enabled in the cluster (" + joined(enabledHvs, ",") + ")",
                         sdk::ErrorCode::kState);
     }
+    checkHvparams();
 
     buildBeparams();
     auto pnode = op.optString("pnode");
@@ -276,6 +279,29 @@ class LuInstanceCreate : public LogicalUnit {
     feedback.info("Selected nodes for instance " + name_ + " via iallocator " + *allocator + ": " +
                   names);
     return nodes.front();
+  }
+
+  // Ganeti's CheckParamsNotGlobal and CheckParameterSyntax on what the
+  // instance would run with.
+  void checkHvparams() const {
+    const json own = op.get("hvparams").is_object() ? op.get("hvparams") : json::object();
+    const auto& globals = core::config::hvGlobalParams();
+    std::string global;
+    for (const auto& [key, value] : own.items()) {
+      if (std::find(globals.begin(), globals.end(), key) != globals.end()) {
+        global += (global.empty() ? "" : ", ") + key;
+      }
+    }
+    if (!global.empty()) {
+      throw PrereqError("The following hypervisor parameters are global and cannot be "
+                        "customized at instance level, please modify them at cluster level: " +
+                            global,
+                        sdk::ErrorCode::kInvalid);
+    }
+    const json probe = {{"hypervisor", hypervisor_},
+                        {"os", op.optString("os_type").value_or("")},
+                        {"hvparams", own}};
+    requireValidHypervisorParams(services, hypervisor_, filledHvparams(doc_, probe));
   }
 
   void buildBeparams() {

@@ -250,7 +250,7 @@ std::optional<bool> instanceRunning(MasterServices& services, const InstanceDesc
 void startOnPrimary(MasterServices& services, const InstanceDescription& d) {
   auto reply = callNode(services, nodeTarget(services, d.primaryNode), "instance_start",
                         {{"instance", d.instance}, {"disks", d.disks}}, kStartTimeout);
-  if (!reply.ok) throw ExecError("Could not start instance: " + reply.msg);
+  if (!reply.ok) throw StartError(d.primaryNodeName, reply.msg);
 }
 
 std::string stopOnPrimary(MasterServices& services, const InstanceDescription& d,

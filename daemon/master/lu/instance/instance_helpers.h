@@ -87,8 +87,20 @@ void requireFreeMemory(MasterServices& services, const nlohmann::json& node,
 std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
                                     const std::string& hypervisor);
 
-/// instance_start on the primary node; ExecError "Could not start
-/// instance: <why>" when it fails.
+/// A start that failed on a node: "Could not start instance on node <n>:
+/// <why>"; reason() is <why> alone, for callers that say it their way.
+class StartError : public ExecError {
+ public:
+  StartError(const std::string& node, std::string reason)
+      : ExecError("Could not start instance on node " + node + ": " + reason),
+        reason_(std::move(reason)) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
+/// instance_start on the primary node; StartError when it fails.
 void startOnPrimary(MasterServices& services, const InstanceDescription& d);
 
 /// instance_shutdown on the primary node; returns the error text, empty on

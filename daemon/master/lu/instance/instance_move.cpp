@@ -96,11 +96,9 @@ void failoverInstance(MasterServices& services, Feedback& feedback, const json& 
   feedback.message("* starting the instance on the target node " + target.name);
   try {
     startOnPrimary(services, moved);
-  } catch (const ExecError& e) {
-    const std::string why = e.what();
-    const std::string prefix = "Could not start instance: ";
+  } catch (const StartError& e) {
     throw ExecError("Could not start instance " + name + " on node " + target.name + ": " +
-                    (why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why));
+                    e.reason());
   }
 }
 

@@ -67,11 +67,8 @@ class LuInstanceReboot : public InstanceLogicalUnit {
       }
       try {
         startOnPrimary(services, description_);
-      } catch (const ExecError& e) {
-        const std::string why = e.what();
-        const std::string prefix = "Could not start instance: ";
-        throw ExecError("Could not start instance for full reboot: " +
-                        (why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why));
+      } catch (const StartError& e) {
+        throw ExecError("Could not start instance for full reboot: " + e.reason());
       }
     }
     if (instanceObject().value("admin_state", "down") != "up") {

@@ -13,6 +13,7 @@
 #include "core/rpc/secrets.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/node_rpc.h"
+#include "daemon/master/instance/hypervisor_params.h"
 #include "daemon/master/lu/instance/disk_helpers.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 #include "daemon/master/lu/instance/set_params_mods.h"
@@ -151,9 +152,12 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   void prepareHvparams() {
     const json requested = op.get("hvparams");
     if (requested.empty()) return;
-    const json own = updatedParams("hvparams", requested,
-                                   core::config::hvDefaults(instance_.value("hypervisor", "")),
+    const std::string hypervisor = instance_.value("hypervisor", "");
+    const json own = updatedParams("hvparams", requested, core::config::hvDefaults(hypervisor),
                                    "hv/");
+    json probe = instance_;
+    probe["hvparams"] = own;
+    requireValidHypervisorParams(services, hypervisor, filledHvparams(doc_, probe));
     change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "hvparams"}), own));
   }
 
