@@ -122,6 +122,71 @@ TEST(KvmClusterSlow, BootMigrateFailoverRebootRemove) {
   }
 }
 
+// A migration slowed down (1 MiB/s) has its target qemu killed while the
+// memory moves: the job fails, the instance keeps running on its source,
+// and `migrate --cleanup` confirms it and leaves nothing on the target. A
+// node daemon restarted meanwhile finds the running guest again.
+TEST(KvmClusterSlow, InterruptedMigrationCleanupAndNodeDaemonRestart) {
+  std::string why;
+  if (!plugins::kvm::testing::tinyGuest(why)) GTEST_SKIP() << why;
+  VirtualCluster cluster(2, {"--kvm"});
+  ASSERT_TRUE(cluster.upResult().succeeded()) << cluster.upResult().out << cluster.upResult().err;
+  auto run = [&](const std::string& tool, const std::vector<std::string>& args) {
+    return cluster.exec("node1", tool, args);
+  };
+  ASSERT_TRUE(run("gnt-cluster", {"modify", "-H", "kvm:migration_bandwidth=1"}).succeeded());
+  auto added = run("gnt-instance", {"add", "-t", "sharedfile", "-s", "1g", "--no-nics", "-o",
+                                    "gantry-image+default", "-n", "node1", "-H",
+                                    "kvm:kernel_args=ro gantry.name=vm1", "vm1"});
+  ASSERT_TRUE(added.succeeded()) << added.err;
+  {
+    SerialReader console(serialSocket(cluster, "node1", "vm1"), 10s);
+    ASSERT_TRUE(console.waitForLine("GANTRY-GUEST-READY name=vm1", 60s).has_value())
+        << console.transcript();
+  }
+  const auto sourcePid = qemuPid(cluster, "node1", "vm1");
+  ASSERT_TRUE(sourcePid.has_value());
+
+  auto submitted = run("gnt-instance", {"migrate", "-f", "--submit", "-n", "node2", "vm1"});
+  ASSERT_TRUE(submitted.succeeded()) << submitted.err;
+  ASSERT_EQ(submitted.err.rfind("JobID: ", 0), 0u) << submitted.err;
+  const std::string job = submitted.err.substr(7, submitted.err.find('\n') - 7);
+  // The moment: the job says the transfer runs and the target qemu exists.
+  std::optional<pid_t> targetPid;
+  for (int i = 0; i < 600 && !targetPid; ++i) {
+    const auto log = run("gnt-job", {"info", job}).out;
+    if (log.find("* starting memory transfer") != std::string::npos) {
+      targetPid = qemuPid(cluster, "node2", "vm1");
+    }
+    if (!targetPid) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(targetPid.has_value()) << run("gnt-job", {"info", job}).out;
+  ASSERT_EQ(::kill(*targetPid, SIGKILL), 0);
+  auto watched = run("gnt-job", {"watch", job});
+  EXPECT_EQ(run("gnt-job", {"list", "--no-headers", "-o", "status", job}).out, "error\n")
+      << watched.out;
+  EXPECT_EQ(run("gnt-instance", {"list", "--no-headers", "-o", "pnode,status", "vm1"}).out,
+            "node1 running\n");
+  EXPECT_EQ(qemuPid(cluster, "node1", "vm1"), sourcePid);
+
+  auto cleanup = run("gnt-instance", {"migrate", "--cleanup", "-f", "vm1"});
+  ASSERT_TRUE(cleanup.succeeded()) << cleanup.err;
+  EXPECT_NE(cleanup.out.find("instance confirmed to be running on its primary node (node1)"),
+            std::string::npos)
+      << cleanup.out;
+  EXPECT_FALSE(qemuPid(cluster, "node2", "vm1").has_value());
+
+  // The node daemon of node1 goes away and comes back: the guest is found.
+  ASSERT_TRUE(cluster.stopNode("node1").succeeded());
+  ASSERT_TRUE(cluster.startNode("node1").succeeded());
+  EXPECT_EQ(run("gnt-instance", {"list", "--no-headers", "-o", "status", "vm1"}).out,
+            "running\n");
+  EXPECT_EQ(qemuPid(cluster, "node1", "vm1"), sourcePid);
+  auto stopped = run("gnt-instance", {"shutdown", "--timeout", "30", "vm1"});
+  ASSERT_TRUE(stopped.succeeded()) << stopped.err;
+  EXPECT_FALSE(qemuPid(cluster, "node1", "vm1").has_value());
+}
+
 TEST(KvmClusterSlow, RefusalsNameTheParameterAndChangeNothing) {
   std::string why;
   if (!plugins::kvm::testing::tinyGuest(why)) GTEST_SKIP() << why;
