@@ -10,13 +10,14 @@ namespace {
   if (problem != nullptr) std::fprintf(stderr, "bench_instance_ops: %s\n", problem);
   std::fprintf(stderr,
                "usage: scripts/bench instance_ops [--runs N] [--instances N] [--checkpoint N]\n"
-               "         [--base A.B] [--dir DIR] [--memory SIZE] [--keep]\n"
+               "         [--started-fillers] [--base A.B] [--dir DIR] [--memory SIZE] [--keep]\n"
                "  --runs N        repetitions of each timed command (default 7)\n"
                "  --instances N   instances for the list/info figures (default 1000)\n"
                "  --checkpoint N  list is also timed at N instances (default 100)\n"
-               "  --base A.B      vcluster address base, 127.x (default 127.77)\n"
+               "  --started-fillers  start the instances added for list/info (slower to add)\n"
+               "  --base A.B      vcluster address base, 127.x (default 127.251)\n"
                "  --dir DIR       cluster directory (default: a fresh one under /tmp)\n"
-               "  --memory SIZE   fake hypervisor memory per node (default 128G)\n"
+               "  --memory SIZE   fake hypervisor memory per node (default 64G)\n"
                "  --keep          keep the cluster directory afterwards\n");
   std::exit(2);
 }
@@ -40,6 +41,10 @@ Options parseOptions(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") usage(nullptr);
     if (arg == "--keep") {
       o.keep = true;
+      continue;
+    }
+    if (arg == "--started-fillers") {
+      o.startedFillers = true;
       continue;
     }
     if (i + 1 >= argc) usage((arg + " needs a value, or is unknown").c_str());

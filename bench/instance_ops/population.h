@@ -1,6 +1,6 @@
-// Fills the cluster with instances as fast as the master takes them: one
-// OP_INSTANCE_CREATE job per instance, a batch of jobs per
-// `gnt-debug submit-job` (one SubmitManyJobs), so that the cost is the
+// Fills the cluster with instances as fast as the master takes them:
+// `gnt-instance batch-create` of a batch of definitions (one create job per
+// instance, submitted by the master at once), so that the cost is the
 // master's and not that of a tool start per instance.
 #pragma once
 
@@ -13,10 +13,10 @@ namespace gantry::bench {
 
 struct PopulationSpec {
   std::string os;     // recorded as the instances' OS; nothing is installed
-  bool started = true;
+  bool started = false;
   int nodes = 3;      // spread round-robin over node1..nodeN
   int batchSize = 100;
-  std::filesystem::path jobDir;  // scratch space for the job files
+  std::filesystem::path definitionDir;  // scratch space for the definition files
 };
 
 /// The name of the index-th filler instance (1-based).

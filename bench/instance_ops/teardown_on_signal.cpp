@@ -14,18 +14,20 @@ namespace {
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 // Built before the handler is installed; the handler only reads them.
-std::vector<std::string> storedArgs;
-std::vector<char*> storedArgv;
+std::vector<std::vector<std::string>> storedCommands;
+std::vector<std::vector<char*>> storedArgvs;
 
 void onFatalSignal(int signal) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execve(storedArgv[0], storedArgv.data(), environ);
-    ::_exit(127);
-  }
-  if (pid > 0) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+  for (auto& argv : storedArgvs) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::execve(argv[0], argv.data(), environ);
+      ::_exit(127);
+    }
+    if (pid > 0) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
   }
   static const char message[] = "bench_instance_ops: interrupted; virtual cluster brought down\n";
   (void)!::write(STDERR_FILENO, message, sizeof message - 1);
@@ -34,12 +36,16 @@ void onFatalSignal(int signal) {
 
 }  // namespace
 
-void runOnFatalSignal(const std::vector<std::string>& argv) {
+void runOnFatalSignal(const std::vector<std::vector<std::string>>& commands) {
   clearFatalSignalCommand();
-  storedArgs = argv;
-  storedArgv.clear();
-  for (auto& a : storedArgs) storedArgv.push_back(a.data());
-  storedArgv.push_back(nullptr);
+  storedCommands = commands;
+  storedArgvs.clear();
+  for (auto& command : storedCommands) {
+    std::vector<char*> argv;
+    for (auto& a : command) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    storedArgvs.push_back(std::move(argv));
+  }
   struct sigaction action;
   std::memset(&action, 0, sizeof action);
   action.sa_handler = onFatalSignal;

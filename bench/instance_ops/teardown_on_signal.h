@@ -8,9 +8,10 @@
 
 namespace gantry::bench {
 
-/// From now on a SIGINT, SIGTERM or SIGHUP runs `argv` (prepared here, as
-/// the handler may only fork, exec and wait), then ends the process.
-void runOnFatalSignal(const std::vector<std::string>& argv);
+/// From now on a SIGINT, SIGTERM or SIGHUP runs `commands` one after the
+/// other (prepared here, as the handler may only fork, exec and wait),
+/// then ends the process.
+void runOnFatalSignal(const std::vector<std::vector<std::string>>& commands);
 /// Back to the default action (once the cluster is down).
 void clearFatalSignalCommand();
 

@@ -47,7 +47,9 @@ void VirtualCluster::up() {
     throw std::runtime_error(settings_.dir.string() + " already holds a virtual cluster");
   }
   const std::string script = settings_.vclusterScript.string();
-  runOnFatalSignal({script, "down", settings_.dir.string()});
+  std::vector<std::vector<std::string>> teardown = {{script, "down", settings_.dir.string()}};
+  if (settings_.removeDirAtEnd) teardown.push_back({"/bin/rm", "-rf", settings_.dir.string()});
+  runOnFatalSignal(teardown);
   started_ = true;
   const std::vector<std::string> argv = {script,
                                          "up",
@@ -66,11 +68,14 @@ void VirtualCluster::up() {
 void VirtualCluster::down() {
   if (started_) {
     started_ = false;
-    const std::vector<std::string> argv = {settings_.vclusterScript.string(), "down",
-                                           settings_.dir.string()};
-    const ProcessResult result = runProcess(argv);
-    if (result.exitCode != 0) {
-      std::fprintf(stderr, "warning: %s\n", CommandFailed(argv, result).what());
+    // No pids file: `up` failed before it started any daemon.
+    if (fs::exists(settings_.dir / "vcluster.pids")) {
+      const std::vector<std::string> argv = {settings_.vclusterScript.string(), "down",
+                                             settings_.dir.string()};
+      const ProcessResult result = runProcess(argv);
+      if (result.exitCode != 0) {
+        std::fprintf(stderr, "warning: %s\n", CommandFailed(argv, result).what());
+      }
     }
     clearFatalSignalCommand();
   }
