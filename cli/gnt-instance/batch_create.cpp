@@ -5,11 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/common/job_executor.h"
 #include "cli/gnt-instance/batch_definitions.h"
 #include "cli/gnt-instance/commands.h"
 #include "cli/gnt-instance/instance_options.h"
-#include "core/luxi/cli_errors.h"
-#include "core/luxi/errors.h"
 
 namespace gantry::cli::instance {
 using core::luxi::Json;
@@ -24,31 +23,8 @@ int batchCreate(const Invocation& inv) {
   auto client = connectMaster();
   const Json results = submitAndWait(client, Json::array({op}), inv, std::cout);
   if (results.is_null()) return 0;  // --submit
-  const Json jobs = results.at(0).value("jobs", Json::array());
-  std::vector<std::int64_t> ids;
-  std::string idList;
-  int errors = 0;
-  for (const auto& job : jobs) {
-    if (!job.at(0).get<bool>()) {
-      std::cerr << "Failed to submit job: " << job.at(1).dump() << "\n";
-      ++errors;
-      continue;
-    }
-    const Json& id = job.at(1);
-    ids.push_back(id.is_string() ? std::stoll(id.get<std::string>()) : id.get<std::int64_t>());
-    idList += (idList.empty() ? "" : ", ") + std::to_string(ids.back());
-  }
-  if (!ids.empty()) std::cout << "Submitted jobs " << idList << "\n";
-  for (const auto id : ids) {
-    std::cout << "Waiting for job " << id << " ...\n" << std::flush;
-    try {
-      pollJob(client, id, std::cout);
-    } catch (const core::luxi::EncodedError& e) {
-      std::cout << std::flush;
-      std::cerr << "Job " << id << " has failed: " << core::luxi::formatCliError(e).text << "\n";
-      ++errors;
-    }
-  }
+  const int errors = waitForSubmittedJobs(client, results.at(0).value("jobs", Json::array()), {},
+                                          std::cout);
   if (errors == 0) {
     std::cout << "All instances created successfully.\n";
     return 0;

@@ -12,21 +12,7 @@ using core::luxi::Json;
 
 namespace {
 
-// Python's str() of a value.
-std::string pyText(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_null()) return "None";
-  if (value.is_array()) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (i > 0) out += ", ";
-      out += value[i].is_string() ? "'" + value[i].get<std::string>() + "'" : pyText(value[i]);
-    }
-    return out + "]";
-  }
-  return value.dump();
-}
+using core::luxi::pythonStr;
 
 // Ganeti's FormatTime: local time, "%F %T".
 std::string formatTime(const Json& seconds) {
@@ -53,32 +39,32 @@ Json paramsInfo(const Json& own, const Json& actual) {
   Json out = Json::object();
   for (const auto& key : sortedKeys(actual)) {
     const bool isOwn = own.is_object() && own.contains(key);
-    out[key] = isOwn ? pyText(own.at(key)) : "default (" + pyText(actual.at(key)) + ")";
+    out[key] = isOwn ? pythonStr(own.at(key)) : "default (" + pythonStr(actual.at(key)) + ")";
   }
   return out;
 }
 
 std::string stateText(const Json& instance) {
-  std::string text = "configured to be " + pyText(instance.value("config_state", Json("down")));
+  std::string text = "configured to be " + pythonStr(instance.value("config_state", Json("down")));
   const Json run = instance.value("run_state", Json(nullptr));
-  if (!run.is_null()) text += ", actual state is " + pyText(run);
+  if (!run.is_null()) text += ", actual state is " + pythonStr(run);
   return text;
 }
 
 Json nodesInfo(const Json& instance) {
   Json primary = Json::object();
   primary["primary"] = instance.value("pnode", Json(""));
-  primary["group"] = pyText(instance.value("pnode_group_name", Json(""))) + " (UUID " +
-                     pyText(instance.value("pnode_group_uuid", Json(""))) + ")";
+  primary["group"] = pythonStr(instance.value("pnode_group_name", Json(""))) + " (UUID " +
+                     pythonStr(instance.value("pnode_group_uuid", Json(""))) + ")";
   std::string secondaries;
   const Json snodes = instance.value("snodes", Json::array());
   const Json groups = instance.value("snodes_group_names", Json::array());
   const Json groupUuids = instance.value("snodes_group_uuids", Json::array());
   for (std::size_t i = 0; i < snodes.size(); ++i) {
     if (!secondaries.empty()) secondaries += ", ";
-    secondaries += pyText(snodes[i]) + " (group " +
-                   (i < groups.size() ? pyText(groups[i]) : "") + ", group UUID " +
-                   (i < groupUuids.size() ? pyText(groupUuids[i]) : "") + ")";
+    secondaries += pythonStr(snodes[i]) + " (group " +
+                   (i < groups.size() ? pythonStr(groups[i]) : "") + ", group UUID " +
+                   (i < groupUuids.size() ? pythonStr(groupUuids[i]) : "") + ")";
   }
   Json secondary = Json::object();
   secondary["secondaries"] = secondaries.empty() ? Json::array() : Json(secondaries);
@@ -95,17 +81,17 @@ Json nicsInfo(const Json& nics) {
     // at the same level.
     Json details = Json::object();
     details["nic/" + std::to_string(index++)] = "";
-    details["MAC"] = pyText(at(3));
-    details["IP"] = pyText(at(2));
-    details["mode"] = pyText(at(4));
-    details["link"] = pyText(at(5));
-    const std::string vlan = pyText(at(6));
+    details["MAC"] = pythonStr(at(3));
+    details["IP"] = pythonStr(at(2));
+    details["mode"] = pythonStr(at(4));
+    details["link"] = pythonStr(at(5));
+    const std::string vlan = pythonStr(at(6));
     details["vlan"] = vlan.empty() ? Json::array() : Json(vlan);
     const Json netinfo = at(8);
-    details["network"] = netinfo.is_object() ? pyText(netinfo.value("name", Json(nullptr)))
-                                             : pyText(at(7).is_null() ? Json(nullptr) : at(7));
-    details["UUID"] = pyText(at(1));
-    details["name"] = pyText(at(0));
+    details["network"] = netinfo.is_object() ? pythonStr(netinfo.value("name", Json(nullptr)))
+                                             : pythonStr(at(7).is_null() ? Json(nullptr) : at(7));
+    details["UUID"] = pythonStr(at(1));
+    details["name"] = pythonStr(at(0));
     out.push_back(details);
   }
   return out;
@@ -117,8 +103,8 @@ std::string deviceStatusText(const std::string& devType, const Json& status) {
   const Json major = at(1), minor = at(2), sync = at(3), eta = at(4);
   const bool degraded = at(5).is_boolean() && at(5).get<bool>();
   const int localDisk = at(6).is_number_integer() ? at(6).get<int>() : 3;
-  std::string text = pyText(at(0)) + " (" + (major.is_null() ? "N/A" : pyText(major)) + ":" +
-                     (minor.is_null() ? "N/A" : pyText(minor)) + ")";
+  std::string text = pythonStr(at(0)) + " (" + (major.is_null() ? "N/A" : pythonStr(major)) + ":" +
+                     (minor.is_null() ? "N/A" : pythonStr(minor)) + ")";
   if (devType == "drbd") {
     std::string syncText;
     if (!sync.is_null()) {
@@ -126,7 +112,7 @@ std::string deviceStatusText(const std::string& devType, const Json& status) {
       std::snprintf(percent, sizeof percent, "*RECOVERING* %5.2f%%,", sync.get<double>());
       syncText = percent;
       syncText += eta.is_number() && eta.get<double>() != 0
-                      ? " ETA " + pyText(eta) + "s"
+                      ? " ETA " + pythonStr(eta) + "s"
                       : std::string(" ETA unknown");
     } else {
       syncText = degraded ? "*DEGRADED*" : "in sync";
@@ -145,9 +131,9 @@ std::string logicalIdText(const Json& disk) {
   const std::string devType = disk.value("dev_type", "");
   const Json id = disk.value("logical_id", Json(nullptr));
   if (devType == "plain" && id.is_array() && id.size() == 2) {
-    return pyText(id[0]) + "/" + pyText(id[1]);
+    return pythonStr(id[0]) + "/" + pythonStr(id[1]);
   }
-  return pyText(id);
+  return pythonStr(id);
 }
 
 Json diskInfo(const Json& disk, std::size_t index, bool topLevel) {
@@ -156,17 +142,17 @@ Json diskInfo(const Json& disk, std::size_t index, bool topLevel) {
   std::string header;
   if (topLevel) {
     const Json ivName = disk.value("iv_name", Json(nullptr));
-    header = ivName.is_null() ? "disk " + std::to_string(index) : pyText(ivName);
+    header = ivName.is_null() ? "disk " + std::to_string(index) : pythonStr(ivName);
   } else {
     header = "child " + std::to_string(index);
   }
   const Json size = disk.value("size", Json(nullptr));
   out[header] = devType + ", size " +
                 (size.is_number_integer() ? core::util::formatUnit(size.get<double>())
-                                          : pyText(size));
+                                          : pythonStr(size));
   if (topLevel) {
-    if (!disk.value("spindles", Json(nullptr)).is_null()) out["spindles"] = pyText(disk["spindles"]);
-    out["access mode"] = pyText(disk.value("mode", Json("rw")));
+    if (!disk.value("spindles", Json(nullptr)).is_null()) out["spindles"] = pythonStr(disk["spindles"]);
+    out["access mode"] = pythonStr(disk.value("mode", Json("rw")));
   }
   if (!disk.value("logical_id", Json(nullptr)).is_null()) out["logical_id"] = logicalIdText(disk);
   const Json pstatus = disk.value("pstatus", Json(nullptr));
@@ -175,8 +161,8 @@ Json diskInfo(const Json& disk, std::size_t index, bool topLevel) {
   if (sstatus.is_array() && !sstatus.empty()) {
     out["on secondary"] = deviceStatusText(devType, sstatus);
   }
-  out["name"] = pyText(disk.value("name", Json(nullptr)));
-  out["UUID"] = pyText(disk.value("uuid", Json(nullptr)));
+  out["name"] = pythonStr(disk.value("name", Json(nullptr)));
+  out["UUID"] = pythonStr(disk.value("uuid", Json(nullptr)));
   const Json children = disk.value("children", Json::array());
   if (!children.empty()) {
     Json list = Json::array();
@@ -192,7 +178,7 @@ Json instanceInfoLayout(const Json& instance) {
   Json out = Json::object();
   out["Instance name"] = instance.value("name", Json(""));
   out["UUID"] = instance.value("uuid", Json(""));
-  out["Serial number"] = pyText(instance.value("serial_no", Json(0)));
+  out["Serial number"] = pythonStr(instance.value("serial_no", Json(0)));
   out["Creation time"] = formatTime(instance.value("ctime", Json(nullptr)));
   out["Modification time"] = formatTime(instance.value("mtime", Json(nullptr)));
   out["State"] = stateText(instance);
@@ -200,7 +186,7 @@ Json instanceInfoLayout(const Json& instance) {
   out["Operating system"] = instance.value("os", Json(""));
   out["Operating system parameters"] = paramsInfo(instance.value("os_instance", Json::object()),
                                                   instance.value("os_actual", Json::object()));
-  out["Allocated network port"] = pyText(instance.value("network_port", Json(nullptr)));
+  out["Allocated network port"] = pythonStr(instance.value("network_port", Json(nullptr)));
   out["Hypervisor"] = instance.value("hypervisor", Json(""));
   // Cluster-wide hypervisor parameters are not the instance's to show.
   Json hvActual = instance.value("hv_actual", Json::object());

@@ -6,6 +6,7 @@
 #include "cli/common/key_values.h"
 #include "cli/gnt-instance/commands.h"
 #include "cli/gnt-instance/instance_options.h"
+#include "core/luxi/json_text.h"
 
 namespace gantry::cli::instance {
 using core::luxi::Json;
@@ -68,12 +69,6 @@ Json keyValues(const std::vector<std::string>& texts) {
   return out;
 }
 
-std::string pyText(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_null()) return "None";
-  return value.dump();
-}
 
 }  // namespace
 
@@ -124,7 +119,7 @@ int modify(const Invocation& inv) {
   Json beparams = keyValues(o.all("beparams"));
   for (const char* key : {"memory", "maxmem", "minmem"}) {
     if (beparams.contains(key) && beparams[key] != "default") {
-      beparams[key] = size(pyText(beparams[key]));
+      beparams[key] = size(core::luxi::pythonStr(beparams[key]));
     }
   }
   Json op = {{"OP_ID", "OP_INSTANCE_SET_PARAMS"},
@@ -156,9 +151,9 @@ int modify(const Invocation& inv) {
   if (!changes.is_array() || changes.empty()) return 0;
   std::cout << "Modified instance " << name << "\n";
   for (const auto& entry : changes) {
-    std::string param = pyText(entry.at(0));
+    std::string param = core::luxi::pythonStr(entry.at(0));
     if (param.size() < 5) param.append(5 - param.size(), ' ');  // Python's "%-5s"
-    std::cout << " - " << param << " -> " << pyText(entry.at(1)) << "\n";
+    std::cout << " - " << param << " -> " << core::luxi::pythonStr(entry.at(1)) << "\n";
   }
   std::cout << "Please don't forget that most parameters take effect only at the next "
                "(re)start of the instance initiated by ganeti; restarting from within the "

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "cli/common/confirm.h"
-#include "core/luxi/cli_errors.h"
+#include "cli/common/job_executor.h"
 #include "core/luxi/errors.h"
 
 namespace gantry::cli::instance {
@@ -191,41 +191,20 @@ int runInstanceJobs(core::luxi::Client& client, const Invocation& inv,
     jobs.push_back(opcodes);
   }
   const Json submitted = client.submitManyJobs(jobs);
-  std::vector<std::int64_t> ids(names.size(), -1);
-  std::string idList;
-  bool allGood = true;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const Json& entry = submitted.at(i);
-    if (entry.at(0).get<bool>()) {
-      ids[i] = entry.at(1).is_string() ? std::stoll(entry.at(1).get<std::string>())
-                                       : entry.at(1).get<std::int64_t>();
-      idList += (idList.empty() ? "" : ", ") + std::to_string(ids[i]);
-    } else {
-      std::cerr << "Failed to submit job for " << names[i] << ": "
-                << entry.at(1).get<std::string>() << "\n";
-      allGood = false;
-    }
-  }
   if (o.flag("submit")) {
+    bool allSubmitted = true;
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (ids[i] >= 0) std::cout << ids[i] << ": " << names[i] << "\n";
+      const Json& job = submitted.at(i);
+      if (job.at(0).get<bool>()) {
+        std::cout << submittedJobIds(Json::array({job})).at(0) << ": " << names[i] << "\n";
+      } else {
+        std::cerr << "Failed to submit job for " << names[i] << ": " << job.at(1).dump() << "\n";
+        allSubmitted = false;
+      }
     }
-    return allGood ? 0 : 1;
+    return allSubmitted ? 0 : 1;
   }
-  std::cout << "Submitted jobs " << idList << "\n";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (ids[i] < 0) continue;
-    std::cout << "Waiting for job " << ids[i] << " for " << names[i] << " ...\n" << std::flush;
-    try {
-      pollJob(client, ids[i], std::cout);
-    } catch (const core::luxi::EncodedError& e) {
-      std::cout << std::flush;
-      std::cerr << "Job " << ids[i] << " for " << names[i]
-                << " has failed: " << core::luxi::formatCliError(e).text << "\n";
-      allGood = false;
-    }
-  }
-  return allGood ? 0 : 1;
+  return waitForSubmittedJobs(client, submitted, names, std::cout) == 0 ? 0 : 1;
 }
 
 }  // namespace gantry::cli::instance

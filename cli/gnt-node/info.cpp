@@ -3,18 +3,13 @@
 
 #include "cli/common/generic_info.h"
 #include "cli/gnt-node/commands.h"
+#include "core/luxi/json_text.h"
 
 namespace gantry::cli::node {
 using core::luxi::Json;
 
 namespace {
 
-std::string pyText(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_null()) return "None";
-  return value.dump();
-}
 
 }  // namespace
 
@@ -37,11 +32,11 @@ int info(const Invocation& inv) {
     node["Node name"] = v(0);
     node["primary ip"] = v(1);
     node["secondary ip"] = v(2);
-    node["master candidate"] = pyText(v(3));
-    node["drained"] = pyText(v(4));
-    node["offline"] = pyText(v(5));
-    node["master_capable"] = pyText(v(6));
-    node["vm_capable"] = pyText(v(7));
+    node["master candidate"] = core::luxi::pythonStr(v(3));
+    node["drained"] = core::luxi::pythonStr(v(4));
+    node["offline"] = core::luxi::pythonStr(v(5));
+    node["master_capable"] = core::luxi::pythonStr(v(6));
+    node["vm_capable"] = core::luxi::pythonStr(v(7));
     if (v(7).is_boolean() && v(7).get<bool>()) {
       node["primary for instances"] = v(8);
       node["secondary for instances"] = v(9);
@@ -50,7 +45,7 @@ int info(const Invocation& inv) {
     const Json custom = v(11).is_object() ? v(11) : Json::object();
     const Json filled = sortedObject(v(10).is_object() ? v(10) : Json::object());
     for (const auto& [key, value] : filled.items()) {
-      params[key] = custom.contains(key) ? pyText(value) : "default (" + pyText(value) + ")";
+      params[key] = custom.contains(key) ? core::luxi::pythonStr(value) : "default (" + core::luxi::pythonStr(value) + ")";
     }
     node["node parameters"] = params;
     items.push_back(node);

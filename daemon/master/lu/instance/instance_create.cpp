@@ -6,6 +6,7 @@
 // DRBD storage exists; without -n the allocator (-I or the cluster's
 // default) picks the node.
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 #include "core/cluster/bootstrap.h"
@@ -112,6 +113,7 @@ class LuInstanceCreate : public LogicalUnit {
                         sdk::ErrorCode::kState);
     }
     checkHvparams();
+    checkMacs();
 
     buildBeparams();
     auto pnode = op.optString("pnode");
@@ -281,6 +283,18 @@ class LuInstanceCreate : public LogicalUnit {
     return nodes.front();
   }
 
+  // A MAC given by the operator must be new to the cluster.
+  void checkMacs() const {
+    const std::set<std::string> inUse = macsInUse(doc_);
+    for (const auto& nic : op.get("nics")) {
+      const std::string mac = nic.is_object() ? nic.value("mac", "auto") : "auto";
+      if (mac != "auto" && mac != "generate" && inUse.count(mac)) {
+        throw PrereqError("MAC address '" + mac + "' already in use in cluster",
+                          sdk::ErrorCode::kNotUnique);
+      }
+    }
+  }
+
   // Ganeti's CheckParamsNotGlobal and CheckParameterSyntax on what the
   // instance would run with.
   void checkHvparams() const {
@@ -356,10 +370,12 @@ class LuInstanceCreate : public LogicalUnit {
   json nicObjects(const json& cluster) const {
     json nics = json::array();
     const std::string prefix = cluster.value("mac_prefix", "aa:00:00");
+    std::set<std::string> macs = macsInUse(doc_);
     for (const auto& nic : op.get("nics")) {
       json object = {{"uuid", core::cluster::newUuid()}, {"nicparams", json::object()}};
       std::string mac = nic.value("mac", "auto");
-      if (mac == "auto" || mac == "generate") mac = randomMac(prefix);
+      if (mac == "auto" || mac == "generate") mac = generateMac(prefix, macs);
+      macs.insert(mac);
       object["mac"] = mac;
       object["ip"] = nic.contains("ip") ? nic["ip"] : json(nullptr);
       for (const char* key : {"mode", "link", "vlan"}) {
@@ -371,14 +387,7 @@ class LuInstanceCreate : public LogicalUnit {
     return nics;
   }
 
-  static std::string randomMac(const std::string& prefix) {
-    auto token = core::rpc::randomToken(3);
-    std::string hex = token ? *token : "000000";
-    std::ostringstream out;
-    out << prefix;
-    for (std::size_t i = 0; i + 1 < hex.size() && i < 6; i += 2) out << ":" << hex.substr(i, 2);
-    return out.str();
-  }
+
 
   void createDisks(const InstanceDescription& description, CreationRecord& record) {
     const json target = description.primaryNode;

@@ -1,8 +1,12 @@
 #include "daemon/master/lu/instance/instance_helpers.h"
 
+#include "daemon/master/lu/instance/set_params_mods.h"
+
 #include <algorithm>
 
+#include "core/cluster/json_access.h"
 #include "core/config/store.h"
+#include "core/rpc/secrets.h"
 #include "core/locking/lock_manager.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
@@ -46,16 +50,25 @@ HooksNodes InstanceLogicalUnit::hooksNodes() const {
   return {nodes, nodes};
 }
 
-namespace {
-
-std::string hookText(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_null()) return "None";
-  return value.dump();
+std::set<std::string> macsInUse(const json& doc) {
+  std::set<std::string> macs;
+  for (const auto& [uuid, instance] : core::cluster::objectMember(doc, "instances").items()) {
+    for (const auto& nic : instance.value("nics", json::array())) macs.insert(nic.value("mac", ""));
+  }
+  return macs;
 }
 
-}  // namespace
+std::string generateMac(const std::string& prefix, const std::set<std::string>& inUse) {
+  for (;;) {
+    auto token = core::rpc::randomToken(3);
+    if (!token) throw ExecError("Cannot generate a MAC address: " + token.error().message);
+    std::string mac = prefix;
+    for (std::size_t i = 0; i + 1 < token->size() && i < 6; i += 2) {
+      mac += ":" + token->substr(i, 2);
+    }
+    if (!inUse.count(mac)) return mac;
+  }
+}
 
 std::map<std::string, std::string> instanceHooksEnv(const json& doc, const std::string& uuid) {
   const json& instance = doc.at("instances").at(uuid);
@@ -69,10 +82,10 @@ std::map<std::string, std::string> instanceHooksEnv(const json& doc, const std::
       {"INSTANCE_PRIMARY", d.primaryNodeName},
       {"INSTANCE_OS_TYPE", instance.value("os", "")},
       {"INSTANCE_STATUS", instance.value("admin_state", "down") == "up" ? "up" : "down"},
-      {"INSTANCE_MINMEM", hookText(be.value("minmem", json(nullptr)))},
-      {"INSTANCE_MAXMEM", hookText(be.value("maxmem", json(nullptr)))},
-      {"INSTANCE_MEMORY", hookText(be.value("maxmem", json(nullptr)))},
-      {"INSTANCE_VCPUS", hookText(be.value("vcpus", json(nullptr)))},
+      {"INSTANCE_MINMEM", pythonText(be.value("minmem", json(nullptr)))},
+      {"INSTANCE_MAXMEM", pythonText(be.value("maxmem", json(nullptr)))},
+      {"INSTANCE_MEMORY", pythonText(be.value("maxmem", json(nullptr)))},
+      {"INSTANCE_VCPUS", pythonText(be.value("vcpus", json(nullptr)))},
       {"INSTANCE_HYPERVISOR", instance.value("hypervisor", "")}};
   std::string secondaries;
   for (const auto& s : d.instance.value("secondary_nodes", json::array())) {
@@ -105,18 +118,18 @@ std::map<std::string, std::string> instanceHooksEnv(const json& doc, const std::
     const std::string prefix = "INSTANCE_DISK" + std::to_string(i) + "_";
     if (disk.contains("name") && disk["name"].is_string()) env[prefix + "NAME"] = disk["name"];
     env[prefix + "UUID"] = disk.value("uuid", "");
-    env[prefix + "SIZE"] = hookText(disk.value("size", json(0)));
+    env[prefix + "SIZE"] = pythonText(disk.value("size", json(0)));
     env[prefix + "MODE"] = disk.value("mode", "rw");
   }
   env["INSTANCE_DISK_COUNT"] = std::to_string(diskUuids.size());
   env["INSTANCE_DISK_TEMPLATE"] = instance.value("disk_template", diskTemplate);
   std::string tags;
   for (const auto& tag : instance.value("tags", json::array())) {
-    tags += (tags.empty() ? "" : " ") + hookText(tag);
+    tags += (tags.empty() ? "" : " ") + pythonText(tag);
   }
   env["INSTANCE_TAGS"] = tags;
-  for (const auto& [key, value] : be.items()) env["INSTANCE_BE_" + key] = hookText(value);
-  for (const auto& [key, value] : hv.items()) env["INSTANCE_HV_" + key] = hookText(value);
+  for (const auto& [key, value] : be.items()) env["INSTANCE_BE_" + key] = pythonText(value);
+  for (const auto& [key, value] : hv.items()) env["INSTANCE_HV_" + key] = pythonText(value);
   return env;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,20 @@ class InstanceLogicalUnit : public LogicalUnit {
   std::string uuid_;
   nlohmann::json doc_;
 };
+
+/// Every MAC address the instances' NICs have.
+std::set<std::string> macsInUse(const nlohmann::json& doc);
+
+/// A new MAC address with the cluster's `prefix` (three octets) that is
+/// not in `inUse` (Ganeti's GenerateMAC).
+std::string generateMac(const std::string& prefix, const std::set<std::string>& inUse);
+
+/// Every MAC address the instances' NICs have.
+std::set<std::string> macsInUse(const nlohmann::json& doc);
+
+/// A new MAC address with the cluster's `prefix` (three octets) that is
+/// not in `inUse` (Ganeti's GenerateMAC).
+std::string generateMac(const std::string& prefix, const std::set<std::string>& inUse);
 
 /// Ganeti's BuildInstanceHookEnv (without the GANETI_ prefix the runner
 /// adds): OP_TARGET, INSTANCE_NAME, _PRIMARY, _SECONDARIES, _OS_TYPE,

@@ -33,13 +33,6 @@ bool isDefault(const json& value) { return value.is_string() && value == "defaul
   throw PrereqError("Unknown parameter '" + key + "'", sdk::ErrorCode::kInvalid);
 }
 
-std::string randomMac(const std::string& prefix) {
-  auto token = core::rpc::randomToken(3);
-  const std::string hex = token ? *token : "000000";
-  std::string mac = prefix;
-  for (std::size_t i = 0; i + 1 < hex.size() && i < 6; i += 2) mac += ":" + hex.substr(i, 2);
-  return mac;
-}
 
 class LuInstanceSetParams : public InstanceLogicalUnit {
  public:
@@ -440,14 +433,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
 
   // --- NICs -------------------------------------------------------------------
 
-  std::set<std::string> macsInUse() const {
-    std::set<std::string> macs;
-    const json instances = doc_.value("instances", json::object());
-    for (const auto& [uuid, inst] : instances.items()) {
-      for (const auto& nic : inst.value("nics", json::array())) macs.insert(nic.value("mac", ""));
-    }
-    return macs;
-  }
+
 
   void checkNicParams(const json& params) const {
     static const std::set<std::string> known = {"mac", "ip", "mode", "link", "vlan",
@@ -469,7 +455,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     }
     if (mac == "auto" || mac == "generate") {
       const std::string prefix = cluster_.value("mac_prefix", "aa:00:00");
-      do mac = randomMac(prefix); while (macs.count(mac));
+      mac = generateMac(prefix, macs);
     } else if (macs.count(mac)) {
       throw PrereqError("MAC address '" + mac + "' already in use in cluster",
                         sdk::ErrorCode::kNotUnique);
@@ -482,7 +468,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     if (nicMods_.empty()) return;
     std::vector<json> nics;
     for (const auto& nic : instance_.value("nics", json::array())) nics.push_back(nic);
-    std::set<std::string> macs = macsInUse();
+    std::set<std::string> macs = macsInUse(doc_);
     const json defaults = cluster_.value("nicparams", json::object()).value("default",
                                                                             core::config::nicDefaults());
     for (const auto& mod : nicMods_) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/luxi/json_text.h"
 #include "daemon/master/lu/logical_unit.h"
 
 namespace gantry::daemon::master {
@@ -148,10 +149,7 @@ std::optional<json> coerceParam(const json& defaultValue, const json& value) {
 }
 
 std::string pythonText(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_null()) return "None";
-  return value.dump();
+  return core::luxi::pythonStr(core::luxi::Json::parse(value.dump()));
 }
 
 }  // namespace gantry::daemon::master
