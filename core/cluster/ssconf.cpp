@@ -8,6 +8,7 @@
 #include "core/cluster/json_access.h"
 #include "core/query/engine.h"
 #include "core/rpc/node_files.h"
+#include "core/rpc/small_file.h"
 #include "core/util/atomic_file.h"
 #include "core/version.h"
 
@@ -118,6 +119,11 @@ sdk::Result<void> writeSsconfFiles(const std::filesystem::path& dataDir,
     if (!path) return std::move(path).error();
     std::string content = value;
     if (!content.empty() && content.back() != '\n') content += "\n";
+    // Unchanged files are left alone: a rewrite costs two syncs.
+    if (auto current = rpc::readSmallFile(*path, content.size() + 1);
+        current && *current == content) {
+      continue;
+    }
     try {
       util::atomicWriteFile(*path, content, rpc::kSsconfFileMode);
     } catch (const std::exception& e) {

@@ -26,10 +26,23 @@ const std::set<std::string>& liveFields() {
   return fields;
 }
 
+// One instance of the config snapshot the query reads (not a copy).
 struct InstanceRow {
-  nlohmann::json instance;
+  const nlohmann::json* instance;
   std::string uuid;
+  std::string name;
 };
+
+const nlohmann::json& emptyObject() {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  return kEmpty;
+}
+
+// A member of an object by key, or an empty object (no copy).
+const nlohmann::json& memberOrEmpty(const nlohmann::json& object, const std::string& key) {
+  auto it = object.find(key);
+  return it == object.end() ? emptyObject() : *it;
+}
 
 // What the nodes said: instance name -> (node uuid, info); nodes that
 // could not be asked.
@@ -117,17 +130,17 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
   });
 
   const nlohmann::json doc = services.config->get("");
-  const auto nodes = core::cluster::objectMember(doc, "nodes");
-  const auto disks = doc.value("disks", nlohmann::json::object());
+  const auto& nodes = core::cluster::objectMember(doc, "nodes");
+  const auto& disks = memberOrEmpty(doc, "disks");
   std::vector<InstanceRow> rows;
   for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
-    rows.push_back({inst, uuid});
+    rows.push_back({&inst, uuid, inst.value("name", "")});
   }
   std::sort(rows.begin(), rows.end(), [](const InstanceRow& a, const InstanceRow& b) {
-    return core::query::naturalLess(a.instance.value("name", ""), b.instance.value("name", ""));
+    return core::query::naturalLess(a.name, b.name);
   });
   auto nodeName = [&](const std::string& uuid) {
-    return nodes.value(uuid, nlohmann::json::object()).value("name", uuid);
+    return memberOrEmpty(nodes, uuid).value("name", uuid);
   };
 
   LiveData live;
@@ -167,7 +180,7 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
   source.lookup = [&](const std::vector<core::query::FilterValue>& values) {
     fetchLive();
     std::vector<std::string> all;
-    for (const auto& row : rows) all.push_back(row.instance.value("name", ""));
+    for (const auto& row : rows) all.push_back(row.name);
     std::vector<core::query::ItemHandle> handles;
     for (const auto& value : values) {
       const std::string key = value.isString() ? value.string() : std::to_string(value.number());
@@ -179,11 +192,11 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
   };
   source.cell = [&](core::query::ItemHandle h, const FieldSpec& spec) -> Cell {
     const InstanceRow& row = rows[h];
-    const auto& inst = row.instance;
+    const auto& inst = *row.instance;
     const std::string& f = spec.def.name;
-    const std::string name = inst.value("name", "");
+    const std::string& name = row.name;
     const std::string pnode = inst.value("primary_node", "");
-    const bool pnodeOffline = nodes.value(pnode, nlohmann::json::object()).value("offline", false);
+    const bool pnodeOffline = memberOrEmpty(nodes, pnode).value("offline", false);
     const auto running = live.running.find(name);
     const bool isRunning = running != live.running.end();
     if (f == "status") {
@@ -227,7 +240,7 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     std::vector<std::int64_t> sizes;
     std::string disktemplate = "diskless";
     for (const auto& duuid : inst.value("disks", nlohmann::json::array())) {
-      const auto disk = disks.value(duuid.get<std::string>(), nlohmann::json::object());
+      const auto& disk = memberOrEmpty(disks, duuid.get<std::string>());
       disktemplate = disk.value("dev_type", disktemplate);
       sizes.push_back(disk.value("size", 0));
       for (const auto& n : disk.value("nodes", nlohmann::json::array())) {

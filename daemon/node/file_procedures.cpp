@@ -116,12 +116,20 @@ sdk::Result<json> writeSsconfFiles(NodeContext& node, const json& args) {
     }
     files.emplace_back(std::move(*path), ssconfContent(text));
   }
+  // Every config change sends them all; only those that changed are
+  // rewritten (each rewrite is two syncs).
+  std::size_t written = 0;
   for (const auto& [path, content] : files) {
-    if (auto written = writeFile(path, content, rpc::kSsconfFileMode); !written) {
-      return std::move(written).error();
+    if (auto current = rpc::readSmallFile(path, content.size() + 1);
+        current && *current == content) {
+      continue;
     }
+    if (auto done = writeFile(path, content, rpc::kSsconfFileMode); !done) {
+      return std::move(done).error();
+    }
+    ++written;
   }
-  node.logger->info("Wrote " + std::to_string(files.size()) + " ssconf files");
+  if (written > 0) node.logger->info("Wrote " + std::to_string(written) + " ssconf files");
   return json(nullptr);
 }
 
