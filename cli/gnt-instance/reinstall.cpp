@@ -51,9 +51,9 @@ int reinstall(const Invocation& inv) {
     std::cout << "Available OS templates:\n";
     std::vector<Choice> answers;
     for (std::size_t i = 0; i < choices.size(); ++i) {
-      char line[16];
-      std::snprintf(line, sizeof line, "%3zu: ", i);
-      std::cout << line << choices[i] << "\n";
+      std::string number = std::to_string(i);
+      if (number.size() < 3) number.insert(0, 3 - number.size(), ' ');  // Python's "%3s"
+      std::cout << number << ": " << choices[i] << "\n";
       answers.push_back({std::to_string(i), choices[i]});
     }
     answers.push_back({"x", "Exit gnt-instance reinstall"});
