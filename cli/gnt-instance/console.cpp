@@ -1,32 +1,111 @@
 // gnt-instance console: no job; asks the master (QueryInstances, as
-// Ganeti's client does) how to reach the running instance and prints or
-// shows it: a message, a VNC or SPICE address, or the ssh command.
+// Ganeti's client does) how to reach the running instance, then shows a
+// message, a VNC or SPICE address, or for a console reached by a command
+// on the node attaches the terminal to it. Where the node's daemon can
+// relay the instance's serial console, the bytes go through it (over the
+// cluster's authenticated RPC, no login on the node needed); otherwise
+// the command runs on the node over ssh, as Ganeti does. --show-cmd prints
+// that ssh command line, as Ganeti prints it.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/gnt-instance/commands.h"
+#include "cli/gnt-instance/console_terminal.h"
+#include "core/cluster/node_keys.h"
 #include "core/luxi/errors.h"
+#include "core/plugins/daemon_host.h"
+#include "core/rpc/keys.h"
 
 namespace gantry::cli::instance {
 using core::luxi::Json;
 
 namespace {
 
-// The argv as one line a shell reads back into the same words.
-std::string shellQuoted(const Json& argv) {
+// Ganeti's ShellQuote: plain words as they are, others in single quotes.
+std::string shellQuote(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789-.,=:/_+@") == std::string::npos;
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string shellQuoteArgs(const std::vector<std::string>& argv) {
   std::string out;
-  for (const auto& arg : argv) {
-    std::string word = arg.get<std::string>();
-    const bool plain = !word.empty() && word.find_first_not_of(
-                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789@%_-+=:,./") == std::string::npos;
-    if (!plain) {
-      std::string quoted = "'";
-      for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      word = quoted + "'";
-    }
-    out += (out.empty() ? "" : " ") + word;
-  }
+  for (const auto& word : argv) out += (out.empty() ? "" : " ") + shellQuote(word);
   return out;
+}
+
+// The ssh command Ganeti's SshRunner.BuildCmd builds for a console:
+// batch mode, strict host keys checked against the cluster's known_hosts
+// under the cluster name, no escape character, a forced tty.
+std::vector<std::string> sshCommand(const Json& console, const std::string& clusterName,
+                                    bool ipv6) {
+  std::vector<std::string> words;
+  for (const auto& word : console.value("command", Json::array())) {
+    words.push_back(word.get<std::string>());
+  }
+  const std::string dataDir = (std::filesystem::path(rootDir()) / "var/lib/gantry").string();
+  std::vector<std::string> argv = {"ssh",
+                                   "-oEscapeChar=none",
+                                   "-oHashKnownHosts=no",
+                                   "-oGlobalKnownHostsFile=" + dataDir + "/known_hosts",
+                                   "-oUserKnownHostsFile=/dev/null",
+                                   "-oCheckHostIp=no",
+                                   "-oConnectTimeout=10",
+                                   "-oHostKeyAlias=" + clusterName};
+  if (const std::int64_t port = console.value("port", 0); port != 0) {
+    argv.push_back("-oPort=" + std::to_string(port));
+  }
+  argv.insert(argv.end(), {"-oBatchMode=yes", "-oStrictHostKeyChecking=yes", ipv6 ? "-6" : "-4",
+                           "-t", "-t", console.value("user", "root") + "@" +
+                                           console.value("host", ""),
+                           shellQuoteArgs(words)});
+  return argv;
+}
+
+// Runs the ssh command with the operator's terminal, as Ganeti's client
+// does when the node cannot relay the console itself.
+int runInteractive(const std::vector<std::string>& argv, const std::string& instance) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    throw core::luxi::opExecError("Connection to console of instance " + instance +
+                                  " failed, please check cluster configuration");
+  }
+  return 0;
+}
+
+// The node the console is on, with what the RPC needs to reach it.
+core::rpc::NodeTarget consoleNode(core::luxi::Client& client, const std::string& node,
+                                  const std::filesystem::path& dataDir) {
+  const Json rows = client.call(
+      "QueryNodes", Json::array({Json::array({node}), Json::array({"pip"}), false}));
+  core::rpc::NodeTarget target;
+  target.name = node;
+  if (rows.is_array() && !rows.empty() && rows[0][0].is_string()) {
+    target.address = rows[0][0].get<std::string>();
+  }
+  auto accepted = core::cluster::loadAcceptedNode(dataDir, node);
+  if (!accepted || target.address.empty()) {
+    throw core::luxi::opExecError("Cannot reach node " + node + " for the console: " +
+                                  (accepted ? "no address known" : accepted.error().message));
+  }
+  target.port = accepted->port;
+  target.serverKey = accepted->publicKey;
+  return target;
 }
 
 }  // namespace
@@ -34,9 +113,10 @@ std::string shellQuoted(const Json& argv) {
 int console(const Invocation& inv) {
   const std::string name = inv.options.args.at(0);
   auto client = connectMaster();
-  const Json rows = client.call("QueryInstances", Json::array({Json::array({name}),
-                                                               Json::array({"console", "oper_state"}),
-                                                               false}));
+  const Json rows = client.call(
+      "QueryInstances",
+      Json::array({Json::array({name}), Json::array({"console", "oper_state", "pnode", "hypervisor"}),
+                   false}));
   if (!rows.is_array() || rows.empty()) {
     throw core::luxi::opPrereqError("Instance '" + name + "' does not exist", "unknown_entity");
   }
@@ -61,11 +141,40 @@ int console(const Invocation& inv) {
     std::cout << "Instance " << name << " has SPICE listening on " << data.value("host", "")
               << ":" << data.value("port", 0) << "\n";
   } else if (kind == "ssh") {
-    // Running the command for the operator waits for the hypervisor issue.
-    std::cout << shellQuoted(data.value("command", Json::array())) << "\n";
+    const Json values = client.call(
+        "QueryConfigValues", Json::array({Json::array({"cluster_name", "primary_ip_family"})}));
+    const std::string clusterName =
+        values.is_array() && !values.empty() && values[0].is_string() ? values[0].get<std::string>()
+                                                                       : "";
+    const bool ipv6 = values.is_array() && values.size() > 1 && values[1] == 10;  // AF_INET6
+    const auto ssh = sshCommand(data, clusterName, ipv6);
+    if (inv.options.flag("show_command")) {
+      std::cout << shellQuoteArgs(ssh) << "\n";
+      return 0;
+    }
+    const auto paths = core::plugins::hostPathsForRoot(rootDir());
+    auto keys = core::rpc::loadKeyPair(paths.dataDir, core::rpc::kClusterKeyName);
+    if (!keys) {
+      throw core::luxi::opExecError("Cannot read the cluster key (run this on the master): " +
+                                    keys.error().message);
+    }
+    RelayedConsole target{name, rows[0][3].is_string() ? rows[0][3].get<std::string>() : "",
+                          consoleNode(client, rows[0][2].get<std::string>(), paths.dataDir)};
+    core::rpc::ClientOptions options;
+    options.clientKeys = *keys;
+    core::rpc::RpcClient rpc(options);
+    switch (attachConsole(rpc, target)) {
+      case ConsoleOutcome::kDetached:
+        return 0;
+      case ConsoleOutcome::kClosed:
+        std::cerr << "\nThe console of instance " << name << " closed (the instance stopped)\n";
+        return 0;
+      case ConsoleOutcome::kUnsupported:
+        return runInteractive(ssh, name);
+    }
   } else {
-    std::cout << "Instance " << name << " has its serial console on " << data.value("socket", "")
-              << "\n";
+    throw core::luxi::EncodedError("GenericError",
+                                   Json::array({"Unknown console type '" + kind + "'"}));
   }
   return 0;
 }

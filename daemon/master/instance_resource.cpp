@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/cluster/json_access.h"
+#include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "core/luxi/errors.h"
 #include "daemon/master/cluster/node_rpc.h"
@@ -117,6 +118,28 @@ const core::query::Resource& instanceResource() {
   return resource;
 }
 
+namespace {
+
+// The port of Ganeti's ssh console object: the primary node's ssh_port,
+// filled from the cluster, its group and the node itself.
+std::int64_t sshPortOf(const nlohmann::json& doc, const std::string& nodeUuid) {
+  const auto& node = memberOrEmpty(core::cluster::objectMember(doc, "nodes"), nodeUuid);
+  const auto& group =
+      memberOrEmpty(core::cluster::objectMember(doc, "nodegroups"), node.value("group", ""));
+  std::int64_t port = core::config::ndDefaults().value("ssh_port", 22);
+  for (const nlohmann::json& params :
+       {doc.value("/cluster/ndparams"_json_pointer, nlohmann::json::object()),
+        group.value("ndparams", nlohmann::json::object()),
+        node.value("ndparams", nlohmann::json::object())}) {
+    if (params.contains("ssh_port") && params["ssh_port"].is_number_integer()) {
+      port = params["ssh_port"].get<std::int64_t>();
+    }
+  }
+  return port;
+}
+
+}  // namespace
+
 core::query::Json queryInstances(MasterServices& services, const std::vector<std::string>& fields,
                                  const core::query::Filter& filter) {
   if (services.config == nullptr) {
@@ -223,7 +246,11 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
                             "instance_console_info", {{"instance", description.instance}},
                             std::chrono::seconds(10));
       if (!reply.ok) return Cell::withStatus(ResultStatus::kNoData);
-      return Cell::normal(Json(reply.result));
+      Json console(reply.result);
+      if (console.value("kind", "") == "ssh" && console.value("port", 0) == 0) {
+        console["port"] = sshPortOf(doc, pnode);
+      }
+      return Cell::normal(console);
     }
     if (f == "oper_state" || f == "oper_ram" || f == "oper_vcpus") {
       if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);

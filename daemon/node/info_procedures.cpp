@@ -153,6 +153,7 @@ void addNodeProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   addOsProcedures(table, node);
   addBlockdevProcedures(table, node);
   addInstanceProcedures(table, node);
+  addConsoleProcedures(table, node);
   addStopMasterProcedure(table, node);
   addVerifyProcedure(table, node);
 }

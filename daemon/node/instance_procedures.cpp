@@ -215,7 +215,9 @@ const char* consoleKind(sdk::ConsoleInfo::Kind kind) {
     case sdk::ConsoleInfo::Kind::kSsh: return "ssh";
     case sdk::ConsoleInfo::Kind::kVnc: return "vnc";
     case sdk::ConsoleInfo::Kind::kSpice: return "spice";
-    case sdk::ConsoleInfo::Kind::kSerialSocket: return "socket";
+    // Ganeti's clients know four kinds; a serial socket is reached the way
+    // they reach it, by a command on the node (the relay does the same).
+    case sdk::ConsoleInfo::Kind::kSerialSocket: return "ssh";
   }
   return "msg";
 }
@@ -234,6 +236,7 @@ sdk::Result<json> consoleInfo(NodeContext& node, const json& args) {
         out["message"] = info->message;
         break;
       case sdk::ConsoleInfo::Kind::kSsh:
+      case sdk::ConsoleInfo::Kind::kSerialSocket:
         out["host"] = info->host;
         out["port"] = info->port;
         out["user"] = info->user;
@@ -247,9 +250,6 @@ sdk::Result<json> consoleInfo(NodeContext& node, const json& args) {
       case sdk::ConsoleInfo::Kind::kSpice:
         out["host"] = info->host;
         out["port"] = info->port;
-        break;
-      case sdk::ConsoleInfo::Kind::kSerialSocket:
-        out["socket"] = info->socketPath;
         break;
     }
     return out;

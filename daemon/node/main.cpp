@@ -130,7 +130,9 @@ int serve(const Options& options, const gantry::sdk::HostPaths& paths,
     logger->warning("Refused plugin " + refused.describe());
   }
 
+  gantry::daemon::node::ConsoleRelay consoles;
   NodeContext node;
+  node.consoles = &consoles;
   node.paths = paths;
   node.registry = &registry;
   node.authorizer = &authorizer;

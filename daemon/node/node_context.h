@@ -10,6 +10,7 @@
 #include "core/rpc/protocol.h"
 #include "core/rpc/procedures.h"
 #include "core/util/log.h"
+#include "daemon/node/console_relay.h"
 #include "gantry/sdk/host.h"
 
 namespace gantry::daemon::node {
@@ -19,6 +20,8 @@ struct NodeContext {
   core::plugins::PluginRegistry* registry = nullptr;
   core::rpc::ClientAuthorizer* authorizer = nullptr;
   core::util::Logger* logger = nullptr;
+  /// The serial consoles operators are attached to (console_procedures).
+  ConsoleRelay* consoles = nullptr;
   core::rpc::CurveKeyPair nodeKeys;
   std::string nodeFingerprint;
   /// The address the daemon serves on first (its primary).
@@ -41,6 +44,8 @@ void addDemoteProcedure(core::rpc::ProcedureTable& table, NodeContext& node);
 void addBlockdevProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// Instance OS, lifecycle, migration, console (instance_procedures.cpp).
 void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
+/// instance_console_open/_write/_read/_close (console_procedures.cpp).
+void addConsoleProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// os_diagnose (os_procedures.cpp).
 void addOsProcedures(core::rpc::ProcedureTable& table, NodeContext& node);
 /// hooks_runner (hooks_procedure.cpp).
