@@ -61,10 +61,10 @@ std::vector<std::string> sshCommand(const Json& console, const std::string& clus
   if (const std::int64_t port = console.value("port", 0); port != 0) {
     argv.push_back("-oPort=" + std::to_string(port));
   }
-  argv.insert(argv.end(), {"-oBatchMode=yes", "-oStrictHostKeyChecking=yes", ipv6 ? "-6" : "-4",
-                           "-t", "-t", console.value("user", "root") + "@" +
-                                           console.value("host", ""),
-                           shellQuoteArgs(words)});
+  argv.insert(
+      argv.end(),
+      {"-oBatchMode=yes", "-oStrictHostKeyChecking=yes", ipv6 ? "-6" : "-4", "-t", "-t",
+       console.value("user", "root") + "@" + console.value("host", ""), shellQuoteArgs(words)});
   return argv;
 }
 
@@ -91,8 +91,8 @@ int runInteractive(const std::vector<std::string>& argv, const std::string& inst
 // The node the console is on, with what the RPC needs to reach it.
 core::rpc::NodeTarget consoleNode(core::luxi::Client& client, const std::string& node,
                                   const std::filesystem::path& dataDir) {
-  const Json rows = client.call(
-      "QueryNodes", Json::array({Json::array({node}), Json::array({"pip"}), false}));
+  const Json rows =
+      client.call("QueryNodes", Json::array({Json::array({node}), Json::array({"pip"}), false}));
   core::rpc::NodeTarget target;
   target.name = node;
   if (rows.is_array() && !rows.empty() && rows[0][0].is_string()) {
@@ -115,18 +115,17 @@ int console(const Invocation& inv) {
   auto client = connectMaster();
   const Json rows = client.call(
       "QueryInstances",
-      Json::array({Json::array({name}), Json::array({"console", "oper_state", "pnode", "hypervisor"}),
-                   false}));
+      Json::array({Json::array({name}),
+                   Json::array({"console", "oper_state", "pnode", "hypervisor"}), false}));
   if (!rows.is_array() || rows.empty()) {
     throw core::luxi::opPrereqError("Instance '" + name + "' does not exist", "unknown_entity");
   }
   const Json& data = rows[0][0];
   const bool running = rows[0][1].is_boolean() && rows[0][1].get<bool>();
   if (!data.is_object()) {
-    throw core::luxi::opExecError(running ? "Console information for instance " + name +
-                                                " is unavailable"
-                                          : "Instance " + name +
-                                                " is not running, can't get console");
+    throw core::luxi::opExecError(
+        running ? "Console information for instance " + name + " is unavailable"
+                : "Instance " + name + " is not running, can't get console");
   }
   const std::string kind = data.value("kind", "msg");
   if (kind == "msg") {
@@ -135,17 +134,17 @@ int console(const Invocation& inv) {
     const std::string host = data.value("host", "");
     const std::string port = std::to_string(data.value("port", 0));
     std::cout << "Instance " << name << " has VNC listening on " << host << ":" << port
-              << " (display " << data.value("display", 0) << "), URL <vnc://" << host << ":"
-              << port << "/>\n";
+              << " (display " << data.value("display", 0) << "), URL <vnc://" << host << ":" << port
+              << "/>\n";
   } else if (kind == "spice") {
-    std::cout << "Instance " << name << " has SPICE listening on " << data.value("host", "")
-              << ":" << data.value("port", 0) << "\n";
+    std::cout << "Instance " << name << " has SPICE listening on " << data.value("host", "") << ":"
+              << data.value("port", 0) << "\n";
   } else if (kind == "ssh") {
     const Json values = client.call(
         "QueryConfigValues", Json::array({Json::array({"cluster_name", "primary_ip_family"})}));
-    const std::string clusterName =
-        values.is_array() && !values.empty() && values[0].is_string() ? values[0].get<std::string>()
-                                                                       : "";
+    const std::string clusterName = values.is_array() && !values.empty() && values[0].is_string()
+                                        ? values[0].get<std::string>()
+                                        : "";
     const bool ipv6 = values.is_array() && values.size() > 1 && values[1] == 10;  // AF_INET6
     const auto ssh = sshCommand(data, clusterName, ipv6);
     if (inv.options.flag("show_command")) {

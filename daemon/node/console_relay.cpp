@@ -103,7 +103,8 @@ sdk::Result<void> ConsoleRelay::write(const std::string& token, std::string_view
   auto session = find(token);
   if (!session) return Error{ErrorCode::kNotFound, "No such console session (it ended)"};
   while (!bytes.empty()) {
-    const ssize_t sent = ::send(session->fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t sent =
+        ::send(session->fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent > 0) {
       bytes.remove_prefix(static_cast<std::size_t>(sent));
       continue;

@@ -4,6 +4,8 @@
 //   [name, path, valid, diagnose, variants, [[param, doc], ...],
 //    api_versions, trusted]
 // the one in use first, then the copies it shadows on the search path.
+// os_validate: the OS provider that has the OS checks a variant and
+// parameters (Ganeti's os_validate RPC, run before anything is made).
 #include <nlohmann/json.hpp>
 
 #include "core/plugins/registry.h"
@@ -40,12 +42,39 @@ sdk::Result<json> diagnoseOses(NodeContext& node) {
   return out;
 }
 
+sdk::Result<json> validateOs(NodeContext& node, const json& args) {
+  const std::string name = args.at("name").get<std::string>();
+  const std::string base = name.substr(0, name.find('+'));
+  sdk::ParamMap params;
+  const json given = args.value("osparams", json::object());
+  for (const auto& [key, value] : given.items()) {
+    if (value.is_string()) {
+      params[key] = value.get<std::string>();
+    } else if (!value.is_null()) {
+      params[key] = value.dump();
+    }
+  }
+  for (const auto& providerName : node.registry->names(sdk::OsProvider::kKind)) {
+    auto provider = node.registry->get<sdk::OsProvider>(providerName);
+    if (!provider || !(*provider)->findOs(base)) continue;
+    auto valid = (*provider)->validate(name, params, args.value("force_variant", false));
+    if (!valid) return std::move(valid).error();
+    return json(true);
+  }
+  return sdk::Error{sdk::ErrorCode::kNotFound, "OS '" + base + "' not found on this node"};
+}
+
 }  // namespace
 
 void addOsProcedures(core::rpc::ProcedureTable& table, NodeContext& node) {
   table.add({"os_diagnose", {}, [&node](const json&, const core::rpc::CallContext&) {
                return diagnoseOses(node);
              }});
+  table.add({"os_validate",
+             {{"name", core::rpc::ArgType::kString, true},
+              {"osparams", core::rpc::ArgType::kObject, false},
+              {"force_variant", core::rpc::ArgType::kBool, false}},
+             [&node](const json& a, const core::rpc::CallContext&) { return validateOs(node, a); }});
 }
 
 }  // namespace gantry::daemon::node

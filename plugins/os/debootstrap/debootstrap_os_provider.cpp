@@ -20,6 +20,8 @@ using sdk::ErrorCode;
 // The programs an install runs; the OS is invalid on a node without them.
 const std::vector<std::string> kTools = {"debootstrap", "sfdisk", "wipefs", "losetup", "mount",
                                          "umount",      "tar",    "blkid",  "mkfs.ext4"};
+// Where install tarballs are kept, when not under the node's root.
+constexpr const char* kSettingCacheDir = "debootstrap.cache_dir";
 constexpr auto kDebootstrapTimeout = std::chrono::hours(1);
 constexpr auto kTarTimeout = std::chrono::minutes(20);
 
@@ -63,6 +65,7 @@ DebootstrapOsProvider::DebootstrapOsProvider(sdk::Host* host) : host_(host) {
 }
 
 fs::path DebootstrapOsProvider::cacheDir() const {
+  if (auto dir = host_->setting(kSettingCacheDir); dir && !dir->empty()) return *dir;
   return host_->paths().root / "var/cache/gantry/debootstrap";
 }
 

@@ -7,7 +7,8 @@
 // /dev/vda without partitions); a kernel package in extra_packages puts
 // one in the disk's own /boot.
 //
-// Cache: <root>/var/cache/gantry/debootstrap/<suite>-<variant>-<hash>.tar,
+// Cache: <root>/var/cache/gantry/debootstrap/<suite>-<variant>-<hash>.tar
+// (or the directory of the setting debootstrap.cache_dir),
 // one per suite, mirror, variant and package list; written to a temporary
 // name and renamed, so a concurrent or failed install never leaves half a
 // tarball. export/import copy the disk's bytes to and from the stream;

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 namespace gantry::plugins::os_debootstrap {
@@ -67,8 +66,9 @@ sdk::Result<PartitionSpan> partitionDisk(CommandRunner& run, const fs::path& dis
   auto size = deviceSize(disk);
   if (!size) return std::move(size).error();
   if (style == "none") {
-    // A table left by an earlier install would shadow the new filesystem.
-    if (auto wiped = run.run({"wipefs", "--all", "--quiet", disk.string()}); !wiped) {
+    // A table left by an earlier install would shadow the new filesystem
+    // (--force: an image file counts as "not a whole disk" to wipefs).
+    if (auto wiped = run.run({"wipefs", "--all", "--force", "--quiet", disk.string()}); !wiped) {
       return std::move(wiped).error();
     }
     return PartitionSpan{0, *size};
@@ -111,14 +111,15 @@ sdk::Result<std::unique_ptr<LoopDevice>> LoopDevice::attach(CommandRunner& run,
 
 LoopDevice::~LoopDevice() { run_.runQuietly({"losetup", "--detach", path_}); }
 
-sdk::Result<std::unique_ptr<MountedFilesystem>> MountedFilesystem::mount(
-    CommandRunner& run, const std::string& device, const fs::path& parent) {
+sdk::Result<std::unique_ptr<MountedFilesystem>> MountedFilesystem::mount(CommandRunner& run,
+                                                                         const std::string& device,
+                                                                         const fs::path& parent) {
   std::error_code ec;
   fs::create_directories(parent, ec);
   std::string pattern = (parent / "root-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    return Error{ErrorCode::kEnvironment,
-                 "Cannot make a mount point under " + parent.string() + ": " + std::strerror(errno)};
+    return Error{ErrorCode::kEnvironment, "Cannot make a mount point under " + parent.string() +
+                                              ": " + std::strerror(errno)};
   }
   if (auto mounted = run.run({"mount", device, pattern}); !mounted) {
     fs::remove(pattern, ec);

@@ -17,16 +17,17 @@ using sdk::ErrorCode;
 // Every directory between root and the file must be a real directory.
 sdk::Result<void> checkNoLinks(const fs::path& root, const std::string& relative) {
   fs::path at = root;
+  std::string shown;  // the path as the guest sees it
   const fs::path rel(relative);
   for (auto it = rel.begin(); it != rel.end(); ++it) {
     if (*it == ".." || it->empty()) {
       return Error{ErrorCode::kInvalid, "Bad guest path " + relative};
     }
     at /= *it;
+    shown += "/" + it->string();
     struct stat st {};
     if (::lstat(at.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-      return Error{ErrorCode::kEnvironment, "Refusing to follow the symbolic link /" +
-                                                fs::relative(at, root).string() +
+      return Error{ErrorCode::kEnvironment, "Refusing to follow the symbolic link " + shown +
                                                 " in the instance's filesystem"};
     }
   }

@@ -46,19 +46,21 @@ constexpr std::string_view kDigits = "0123456789";
 bool validSuite(std::string_view s) {
   return allOf(s, std::string(kLower) + std::string(kDigits) + "-");
 }
-// Debian policy: lowercase letters, digits, + - . ; at least two long.
+// Debian policy: lowercase letters, digits, + - . ; at least two long,
+// starting with a letter or digit (so never an option).
 bool validPackage(std::string_view s) {
-  return s.size() >= 2 && allOf(s, std::string(kLower) + std::string(kDigits) + "+-.");
+  const std::string alnum = std::string(kLower) + std::string(kDigits);
+  return s.size() >= 2 && alnum.find(s[0]) != std::string::npos && allOf(s, alnum + "+-.");
 }
 bool validMirror(std::string_view s) {
-  const bool scheme = s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 ||
-                      s.rfind("file:///", 0) == 0;
+  const bool scheme =
+      s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file:///", 0) == 0;
   return scheme && s.find_first_of(" \t\r\n'\"\\") == std::string_view::npos;
 }
 
 Error invalid(const std::string& param, const std::string& value, const std::string& why) {
-  return Error{ErrorCode::kInvalid, "Invalid value '" + value + "' for OS parameter '" + param +
-                                        "': " + why};
+  return Error{ErrorCode::kInvalid,
+               "Invalid value '" + value + "' for OS parameter '" + param + "': " + why};
 }
 
 std::uint64_t fnv1a(std::string_view text) {
@@ -82,8 +84,9 @@ const std::vector<std::pair<std::string, std::string>>& parameterDocs() {
       {"suite", "Debian suite to install (default: the node's own)"},
       {"mirror", "Debian mirror URL (default: the node's apt source)"},
       {"extra_packages", "Comma-separated packages to install as well (e.g. a kernel)"},
-      {"partition_style", "msdos (one root partition, the default) or none (filesystem on "
-                          "the whole disk)"},
+      {"partition_style",
+       "msdos (one root partition, the default) or none (filesystem on "
+       "the whole disk)"},
       {"filesystem", "Root filesystem: ext4 (default), ext3 or ext2"},
   };
   return kDocs;
@@ -179,8 +182,8 @@ sdk::Result<InstallParams> installParams(std::string_view osName, const sdk::Par
   out.variant = variantOf(osName);
   if (out.variant.empty()) out.variant = variants().front();
   if (std::find(variants().begin(), variants().end(), out.variant) == variants().end()) {
-    return Error{ErrorCode::kInvalid,
-                 "OS '" + std::string(kOsName) + "' does not support variant '" + out.variant + "'"};
+    return Error{ErrorCode::kInvalid, "OS '" + std::string(kOsName) +
+                                          "' does not support variant '" + out.variant + "'"};
   }
   for (const auto& [name, value] : params) {
     const bool known = std::any_of(parameterDocs().begin(), parameterDocs().end(),

@@ -27,9 +27,11 @@ TEST(GntOsTest, ListInfoAndDiagnose) {
 
   auto list = cluster.exec("node1", "gnt-os", {"list"});
   ASSERT_TRUE(list.succeeded()) << list.err;
-  EXPECT_EQ(list.out, "Name                \ngantry-image+default\ngantry-image+verbose\n");
+  EXPECT_EQ(list.out, "Name                \ndebootstrap+default\ndebootstrap+minbase\n"
+            "gantry-image+default\ngantry-image+verbose\n");
   auto bare = cluster.exec("node1", "gnt-os", {"list", "--no-headers"});
-  EXPECT_EQ(bare.out, "gantry-image+default\ngantry-image+verbose\n");
+  EXPECT_EQ(bare.out, "debootstrap+default\ndebootstrap+minbase\n"
+            "gantry-image+default\ngantry-image+verbose\n");
 
   // envdump on two nodes only, and broken (no create script) on node3;
   // node2 also shadows gantry-image with a copy of its own.
@@ -41,7 +43,9 @@ TEST(GntOsTest, ListInfoAndDiagnose) {
            cluster.root("node2") / "srv/gantry/os/gantry-image", fs::copy_options::recursive);
 
   list = cluster.exec("node1", "gnt-os", {"list", "--no-headers"});
-  EXPECT_EQ(list.out, "gantry-image+default\ngantry-image+verbose\n") << "invalid OSes are left out";
+  EXPECT_EQ(list.out, "debootstrap+default\ndebootstrap+minbase\n"
+            "gantry-image+default\ngantry-image+verbose\n")
+      << "invalid OSes are left out";
 
   auto info = cluster.exec("node1", "gnt-os", {"info", "envdump", "nosuch"});
   ASSERT_TRUE(info.succeeded()) << info.err;
@@ -74,7 +78,7 @@ TEST(GntOsTest, ModifyHidesBlacklistsAndSetsParameters) {
   EXPECT_EQ(nothing.err, "At least one of OS parameters or hypervisor parameters must be passed\n");
 
   ASSERT_TRUE(os({"modify", "--hidden", "yes", "gantry-image"}).succeeded());
-  EXPECT_EQ(os({"list", "--no-headers"}).out, "");
+  EXPECT_EQ(os({"list", "--no-headers"}).out, "debootstrap+default\ndebootstrap+minbase\n");
   EXPECT_NE(os({"info", "gantry-image"}).out.find("  - hidden: True\n"), std::string::npos);
   auto again = os({"modify", "--hidden", "yes", "gantry-image"});
   EXPECT_TRUE(again.succeeded());
@@ -82,9 +86,11 @@ TEST(GntOsTest, ModifyHidesBlacklistsAndSetsParameters) {
             std::string::npos)
       << again.out;
   ASSERT_TRUE(os({"modify", "--hidden", "no", "--blacklisted", "yes", "gantry-image"}).succeeded());
-  EXPECT_EQ(os({"list", "--no-headers"}).out, "");
+  EXPECT_EQ(os({"list", "--no-headers"}).out, "debootstrap+default\ndebootstrap+minbase\n");
   ASSERT_TRUE(os({"modify", "--blacklisted", "no", "gantry-image"}).succeeded());
-  EXPECT_EQ(os({"list", "--no-headers"}).out, "gantry-image+default\ngantry-image+verbose\n");
+  EXPECT_EQ(os({"list", "--no-headers"}).out,
+            "debootstrap+default\ndebootstrap+minbase\n"
+            "gantry-image+default\ngantry-image+verbose\n");
 
   // Cluster-wide OS parameters reach the instance's filled parameters.
   ASSERT_TRUE(os({"modify", "-O", "label=fromcluster", "gantry-image"}).succeeded());

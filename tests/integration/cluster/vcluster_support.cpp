@@ -17,12 +17,12 @@
 namespace gantry::test {
 namespace fs = std::filesystem;
 
-sdk::ProcessResult runVcluster(const std::vector<std::string>& args) {
+sdk::ProcessResult runVcluster(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   sdk::ProcessRequest request;
   request.argv = {std::string(GANTRY_SOURCE_DIR) + "/scripts/vcluster"};
   request.argv.insert(request.argv.end(), args.begin(), args.end());
   request.inheritEnv = true;
-  request.timeout = std::chrono::seconds(90);
+  request.timeout = timeout;
   auto result = core::util::runProcess(request);
   if (!result.ok()) {
     sdk::ProcessResult failed;
@@ -72,10 +72,11 @@ VirtualCluster::~VirtualCluster() {
 }
 
 sdk::ProcessResult VirtualCluster::exec(const std::string& node, const std::string& tool,
-                                        const std::vector<std::string>& args) const {
+                                        const std::vector<std::string>& args,
+                                        std::chrono::seconds timeout) const {
   std::vector<std::string> argv = {"exec", dir_.string(), node, tool};
   argv.insert(argv.end(), args.begin(), args.end());
-  return runVcluster(argv);
+  return runVcluster(argv, timeout);
 }
 
 sdk::ProcessResult VirtualCluster::stopNode(const std::string& node) const {

@@ -3,6 +3,7 @@
 // stopped by PID, directory removed) when the object goes away.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -13,7 +14,8 @@
 namespace gantry::test {
 
 /// Runs scripts/vcluster with `args`; the result (never throws).
-sdk::ProcessResult runVcluster(const std::vector<std::string>& args);
+sdk::ProcessResult runVcluster(const std::vector<std::string>& args,
+                               std::chrono::seconds timeout = std::chrono::seconds(90));
 
 class VirtualCluster {
  public:
@@ -29,7 +31,8 @@ class VirtualCluster {
   const sdk::ProcessResult& upResult() const { return up_; }
   /// A gnt-* tool run with nodeK's root.
   sdk::ProcessResult exec(const std::string& node, const std::string& tool,
-                          const std::vector<std::string>& args) const;
+                          const std::vector<std::string>& args,
+                          std::chrono::seconds timeout = std::chrono::seconds(90)) const;
   /// Stops / starts one node daemon through the script.
   sdk::ProcessResult stopNode(const std::string& node) const;
   /// `options`: vcluster's start options (--primary-only, --setting K=V).

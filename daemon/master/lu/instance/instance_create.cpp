@@ -135,7 +135,14 @@ class LuInstanceCreate : public LogicalUnit {
     if (os_.empty() && !noInstall_) {
       throw PrereqError("No guest OS or OS image specified", sdk::ErrorCode::kInvalid);
     }
-    if (!os_.empty()) requireOsOnNode(services, node, os_, op.getBool("force_variant"));
+    if (!os_.empty()) {
+      requireOsOnNode(services, node, os_, op.getBool("force_variant"));
+      const json proposed = {
+          {"os", os_},
+          {"osparams", op.get("osparams").is_object() ? op.get("osparams") : json::object()}};
+      requireValidOsParams(services, node, os_, filledOsparams(doc_, proposed),
+                           op.getBool("force_variant"));
+    }
     if (op.getBool("start")) {
       requireFreeMemory(services, node, hypervisor_, beparams_.value("maxmem", 128),
                         "creating instance " + name_);

@@ -191,6 +191,19 @@ void requireOsOnNode(MasterServices& services, const json& node, const std::stri
                     sdk::ErrorCode::kInvalid);
 }
 
+void requireValidOsParams(MasterServices& services, const json& node, const std::string& os,
+                          const json& osparams, bool forceVariant) {
+  auto reply = callNode(services, nodeTarget(services, node), "os_validate",
+                        {{"name", os}, {"osparams", osparams}, {"force_variant", forceVariant}},
+                        std::chrono::seconds(60));
+  if (!reply.ok) {
+    throw PrereqError("OS Parameters validation failed on node " + node.value("name", "") +
+                          ": " + reply.msg,
+                      reply.code == sdk::ErrorCode::kInvalid ? sdk::ErrorCode::kInvalid
+                                                             : sdk::ErrorCode::kEnvironment);
+  }
+}
+
 void requireInstanceState(MasterServices& services, Feedback& feedback, const json& doc,
                           const std::string& uuid, const std::vector<std::string>& adminStates,
                           const std::string& why) {

@@ -73,6 +73,12 @@ void commitInstanceChange(MasterServices& services, Feedback& feedback, const st
 /// forceVariant); PrereqError naming the node otherwise.
 void requireOsOnNode(MasterServices& services, const nlohmann::json& node, const std::string& os,
                      bool forceVariant);
+/// The OS's own check of a variant and (filled) parameters on `node`
+/// (Ganeti's os_validate), before anything is made; a PrereqError with
+/// the node's reason.
+void requireValidOsParams(MasterServices& services, const nlohmann::json& node,
+                          const std::string& os, const nlohmann::json& osparams,
+                          bool forceVariant);
 
 /// Ganeti's CheckInstanceState: the instance's admin_state must be one of
 /// `adminStates` ("Instance '<i>' is marked to be <state>, <why>"); unless

@@ -40,6 +40,13 @@ class LuInstanceReinstall : public InstanceLogicalUnit {
     os_ = op.optString("os_type").value_or(instance.value("os", ""));
     if (os_.empty()) throw PrereqError("No guest OS specified", sdk::ErrorCode::kInvalid);
     requireOsOnNode(services, description.primaryNode, os_, op.getBool("force_variant"));
+    json proposed = instance;
+    proposed["os"] = os_;
+    if (op.has("osparams") && op.get("osparams").is_object() && !op.get("osparams").empty()) {
+      proposed["osparams"] = op.get("osparams");
+    }
+    requireValidOsParams(services, description.primaryNode, os_, filledOsparams(doc_, proposed),
+                         op.getBool("force_variant"));
   }
 
   json exec() override {

@@ -216,9 +216,17 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
       change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "os"}), *os));
     }
     const json requested = op.get("osparams");
-    if (requested.empty()) return;
-    const json own = updatedParams("osparams", requested, json(nullptr), "os/");
-    change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "osparams"}), own));
+    json proposed = doc_.at("instances").at(uuid_);
+    if (auto os = op.optString("os_name")) proposed["os"] = *os;
+    if (!requested.empty()) {
+      proposed["osparams"] = updatedParams("osparams", requested, json(nullptr), "os/");
+      change_.push_back(
+          StoreOp::put(jsonPointer({"instances", uuid_, "osparams"}), proposed["osparams"]));
+    }
+    if (!requested.empty() || op.optString("os_name")) {
+      requireValidOsParams(services, description_.primaryNode, proposed.value("os", ""),
+                           filledOsparams(doc_, proposed), op.getBool("force_variant"));
+    }
   }
 
   void prepareOffline() {

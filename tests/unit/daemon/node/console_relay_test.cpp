@@ -3,6 +3,7 @@
 // going away, an abandoned client timing out, a socket nobody listens on.
 #include "daemon/node/console_relay.h"
 
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <filesystem>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace gantry::daemon::node {
 namespace {
@@ -24,8 +23,8 @@ using namespace std::chrono_literals;
 class FakeSerial {
  public:
   FakeSerial() {
-    dir_ = fs::temp_directory_path() / ("console-relay-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() /
+           ("console-relay-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     fs::create_directories(dir_);
     path_ = dir_ / "vm1.serial";
     listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -42,7 +41,9 @@ class FakeSerial {
   }
   const fs::path& path() const { return path_; }
   void accept() { guest_ = ::accept(listener_, nullptr, nullptr); }
-  void send(const std::string& text) { ASSERT_EQ(::write(guest_, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void send(const std::string& text) {
+    ASSERT_EQ(::write(guest_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
   std::string receive(std::size_t count) {
     std::string got(count, '\0');
     std::size_t have = 0;
