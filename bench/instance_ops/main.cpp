@@ -9,7 +9,11 @@
 //     measured), then list, `gnt-instance info`, add and remove at
 //     --instances instances (diskless fillers, stopped unless
 //     --started-fillers, spread over the nodes, added with
-//     gnt-instance batch-create).
+//     gnt-instance batch-create);
+//  3. unless --kvm-runs 0, on a 2-node cluster with kvm (the tiny guest
+//     under TCG): start until the readiness line, live migration with the
+//     downtime qemu reports, failover, stop; beside a bare-qemu migration
+//     of the same guest (two qemu processes over QMP).
 // The table goes to stdout, progress to stderr. Any failing command ends
 // the run with its output; the cluster is brought down in every case.
 #include <stdlib.h>
@@ -19,7 +23,9 @@
 #include <filesystem>
 
 #include "ganeti_figures.h"
+#include "bare_qemu_migration.h"
 #include "instance_lifecycle.h"
+#include "kvm_lifecycle.h"
 #include "options.h"
 #include "population.h"
 #include "query_latency.h"
@@ -91,6 +97,63 @@ std::string shippedOsName(const VirtualCluster& cluster) {
                            "; it shows:\n" + list.out);
 }
 
+// The kvm rows and their bare-qemu reference, printed as a table of
+// their own.
+void runKvmRows(const Options& o, const fs::path& binDir) {
+  ClusterSettings settings = clusterSettings(o, binDir);
+  settings.base = o.kvmBase;
+  settings.nodes = 2;
+  settings.upOptions = {"--kvm"};
+  if (!o.dir.empty()) settings.dir = fs::absolute(o.dir) / "kvm";
+  VirtualCluster cluster(settings);
+  std::fprintf(stderr, "bringing up a 2-node kvm virtual cluster in %s (--base %s)\n",
+               cluster.settings().dir.c_str(), o.kvmBase.c_str());
+  cluster.up();
+  std::fprintf(stderr, "kvm operations (runs: %d)\n", o.kvmRuns);
+  const KvmSamples kvm = measureKvmLifecycle(cluster, o.kvmRuns, "bench-kvm-");
+  cluster.down();
+
+  // vcluster --kvm built the tiny guest beside the binaries.
+  BareGuest guest;
+  guest.kernel = binDir / ".." / "tiny-guest" / "vmlinuz";
+  guest.initrd = binDir / ".." / "tiny-guest" / "initrd.img";
+  guest.memoryMiB = kKvmGuestMemoryMiB;
+  std::fprintf(stderr, "bare qemu migrations of the same guest (runs: %d)\n", o.kvmRuns);
+  std::string pattern = "/tmp/bench-bare-qemu-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  BareMigrationSamples bare;
+  try {
+    bare = measureBareQemuMigration(guest, o.kvmRuns, pattern, 48102);
+  } catch (...) {
+    fs::remove_all(pattern);
+    throw;
+  }
+  fs::remove_all(pattern);
+
+  const double bareMedian = bare.total.median();
+  const GanetiFigure bareMigration{bareMedian, bareMedian, ""};
+  const GanetiFigure bareDowntime{bare.downtime.median(), bare.downtime.median(), ""};
+  const double withinPercent = 100.0 * (kvm.migrate.median() - bareMedian) / bareMedian;
+  char goal[96];
+  std::snprintf(goal, sizeof goal, "within 20%% of bare qemu: %+.0f%%, %s", withinPercent,
+                withinPercent <= 20 ? "met" : "MISSED");
+  const std::vector<ReportRow> rows = {
+      {"startup, until the readiness line", kvm.startToReady, std::nullopt, std::nullopt, "", ""},
+      {"migrate -f (live, 256 MiB idle guest)", kvm.migrate, bareMigration, std::nullopt, "",
+       goal},
+      {"  downtime qemu reported", kvm.downtime, bareDowntime, std::nullopt, "", ""},
+      {"failover -f (stop + start)", kvm.failover, std::nullopt, std::nullopt, "", ""},
+      {"shutdown (ACPI power button)", kvm.stop, std::nullopt, std::nullopt, "", ""},
+  };
+  std::printf(
+      "\ngnt-instance on a 2-node virtual cluster with kvm: real qemu (TCG) booting the tiny\n"
+      "guest (%d MiB), sharedfile disk, Release build, %d runs. Bare qemu: the same guest\n"
+      "migrated between two qemu processes over QMP (target start to source gone), in the\n"
+      "same run. bare/Gantry above 1: Gantry is faster.\n\n",
+      kKvmGuestMemoryMiB, o.kvmRuns);
+  printReport(stdout, rows, "bare qemu", "bare/Gantry");
+}
+
 std::string atCount(const std::string& operation, int instances) {
   return operation + ", " + std::to_string(instances) + " instances";
 }
@@ -154,6 +217,8 @@ int run(const Options& o) {
       "list: at 100 instances only). Ganeti/Gantry above 1: Gantry is faster.\n\n",
       kNodes, o.runs, o.startedFillers ? "started" : "stopped");
   printReport(stdout, rows);
+  std::fflush(stdout);
+  if (o.kvmRuns > 0) runKvmRows(o, binDir);
   std::printf("\ntotal wall time of the benchmark: %.1f s\n",
               std::chrono::duration<double>(Clock::now() - begin).count());
   if (o.keep) std::fprintf(stderr, "cluster directory kept: %s\n", dir.c_str());

@@ -11,6 +11,7 @@ namespace {
   std::fprintf(stderr,
                "usage: scripts/bench instance_ops [--runs N] [--instances N] [--checkpoint N]\n"
                "         [--started-fillers] [--base A.B] [--dir DIR] [--memory SIZE] [--keep]\n"
+               "         [--kvm-runs N] [--kvm-base A.B]\n"
                "  --runs N        repetitions of each timed command (default 7)\n"
                "  --instances N   instances for the list/info figures (default 1000)\n"
                "  --checkpoint N  list is also timed at N instances (default 100)\n"
@@ -18,7 +19,9 @@ namespace {
                "  --base A.B      vcluster address base, 127.x (default 127.251)\n"
                "  --dir DIR       cluster directory (default: a fresh one under /tmp)\n"
                "  --memory SIZE   fake hypervisor memory per node (default 64G)\n"
-               "  --keep          keep the cluster directory afterwards\n");
+               "  --keep          keep the cluster directory afterwards\n"
+               "  --kvm-runs N    runs of the kvm rows on real qemu guests (default 3, 0: none)\n"
+               "  --kvm-base A.B  address base of the kvm cluster (default 127.252)\n");
   std::exit(2);
 }
 
@@ -61,6 +64,10 @@ Options parseOptions(int argc, char** argv) {
       o.dir = value;
     } else if (arg == "--memory") {
       o.memory = value;
+    } else if (arg == "--kvm-runs") {
+      o.kvmRuns = value == "0" ? 0 : positive(value, "--kvm-runs");
+    } else if (arg == "--kvm-base") {
+      o.kvmBase = value;
     } else {
       usage(("unknown option " + arg).c_str());
     }

@@ -1,6 +1,6 @@
 // bench_instance_ops [--runs N] [--instances N] [--checkpoint N]
 //                    [--started-fillers] [--base A.B] [--dir DIR]
-//                    [--memory SIZE] [--keep]
+//                    [--memory SIZE] [--keep] [--kvm-runs N] [--kvm-base A.B]
 #pragma once
 
 #include <filesystem>
@@ -24,6 +24,10 @@ struct Options {
   // started fillers (128 MiB each by default).
   std::string memory = "64G";
   bool keep = false;      // keep the cluster directory (daemons stop anyway)
+  // The kvm rows: real qemu guests under TCG are slow to boot, so fewer
+  // runs; on a cluster of their own, beside the fake one's addresses.
+  int kvmRuns = 3;
+  std::string kvmBase = "127.252";
 };
 
 /// Exits with a usage message on a bad command line.

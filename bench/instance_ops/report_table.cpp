@@ -53,14 +53,15 @@ Line cells(const ReportRow& row) {
           duration(row.samples.max()),
           row.ganeti ? ganetiCell(*row.ganeti) : "-",
           row.ganeti ? ratioCell(*row.ganeti, median) : "-",
-          row.goalMs ? goalCell(*row.goalMs, median) : ""};
+          row.goalMs ? goalCell(*row.goalMs, median) : row.goalNote};
 }
 
 }  // namespace
 
-void printReport(std::FILE* out, const std::vector<ReportRow>& rows) {
+void printReport(std::FILE* out, const std::vector<ReportRow>& rows, const std::string& reference,
+                 const std::string& ratioTitle) {
   std::vector<Line> lines = {
-      {"operation", "runs", "median", "min", "max", "Ganeti 3.0", "Ganeti/Gantry", "goal"}};
+      {"operation", "runs", "median", "min", "max", reference, ratioTitle, "goal"}};
   for (const auto& row : rows) lines.push_back(cells(row));
 
   std::vector<std::size_t> widths(lines[0].size(), 0);

@@ -26,8 +26,14 @@ struct ReportRow {
   std::optional<double> goalMs;
   /// When set, printed instead of the figures (an operation that could not run).
   std::string unavailable;
+  /// The goal column when the goal is not a time (e.g. a ratio).
+  std::string goalNote;
 };
 
-void printReport(std::FILE* out, const std::vector<ReportRow>& rows);
+/// `reference` names the comparison column (`ganeti` figures) and `ratio`
+/// the column of reference/Gantry.
+void printReport(std::FILE* out, const std::vector<ReportRow>& rows,
+                 const std::string& reference = "Ganeti 3.0",
+                 const std::string& ratio = "Ganeti/Gantry");
 
 }  // namespace gantry::bench

@@ -51,7 +51,7 @@ void VirtualCluster::up() {
   if (settings_.removeDirAtEnd) teardown.push_back({"/bin/rm", "-rf", settings_.dir.string()});
   runOnFatalSignal(teardown);
   started_ = true;
-  const std::vector<std::string> argv = {script,
+  std::vector<std::string> argv = {script,
                                          "up",
                                          std::to_string(settings_.nodes),
                                          settings_.dir.string(),
@@ -61,6 +61,7 @@ void VirtualCluster::up() {
                                          settings_.base,
                                          "--memory",
                                          settings_.nodeMemory};
+  argv.insert(argv.end(), settings_.upOptions.begin(), settings_.upOptions.end());
   const ProcessResult result = runProcess(argv);
   if (result.exitCode != 0) throw CommandFailed(argv, result);
 }

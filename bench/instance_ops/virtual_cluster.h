@@ -19,6 +19,7 @@ struct ClusterSettings {
   std::string base;                      // vcluster --base (127.N)
   int nodes = 3;
   std::string nodeMemory;                // vcluster --memory
+  std::vector<std::string> upOptions;    // more of `vcluster up` (--kvm)
   bool removeDirAtEnd = true;
 };
 

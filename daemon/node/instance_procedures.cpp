@@ -182,6 +182,7 @@ sdk::Result<json> migrationStatus(NodeContext& node, const json& args) {
     return json{{"status", migrationStateName(status->state)},
                 {"transferred_ram", status->transferredRamBytes},
                 {"total_ram", status->totalRamBytes},
+                {"downtime_ms", status->downtimeMs},
                 {"message", status->message}};
   });
 }
