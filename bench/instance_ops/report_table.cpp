@@ -25,8 +25,13 @@ std::string ratio(double value) {
 }
 
 std::string ganetiCell(const GanetiFigure& g) {
-  std::string text = g.lowMs == g.highMs ? seconds(g.lowMs) + " s"
-                                         : seconds(g.lowMs) + "-" + seconds(g.highMs) + " s";
+  std::string text;
+  if (g.highMs < 1000) {  // e.g. a migration's downtime: milliseconds say more
+    text = g.lowMs == g.highMs ? duration(g.lowMs) : duration(g.lowMs) + "-" + duration(g.highMs);
+  } else {
+    text = g.lowMs == g.highMs ? seconds(g.lowMs) + " s"
+                               : seconds(g.lowMs) + "-" + seconds(g.highMs) + " s";
+  }
   if (!g.condition.empty()) text += " (" + g.condition + ")";
   return text;
 }

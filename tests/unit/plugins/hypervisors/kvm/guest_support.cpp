@@ -1,11 +1,14 @@
 #include "guest_support.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -111,6 +114,26 @@ std::optional<long> SerialReader::nextTick(std::chrono::milliseconds timeout) {
       continue;  // a tick line cut by other output
     }
   }
+}
+
+PrivateNetwork::PrivateNetwork() {
+  original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (original_ < 0) {
+    why_ = std::string("cannot open the network namespace: ") + std::strerror(errno);
+    return;
+  }
+  if (::unshare(CLONE_NEWNET) != 0) {
+    why_ = std::string("cannot make a network namespace: ") + std::strerror(errno);
+    ::close(original_);
+    original_ = -1;
+    return;
+  }
+  entered_ = true;
+}
+
+PrivateNetwork::~PrivateNetwork() {
+  if (entered_) (void)::setns(original_, CLONE_NEWNET);
+  if (original_ >= 0) ::close(original_);
 }
 
 }  // namespace gantry::plugins::kvm::testing

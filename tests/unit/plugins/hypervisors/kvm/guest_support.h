@@ -1,6 +1,6 @@
 // Helpers for the kvm tests that boot a real guest: the tiny guest built by
 // scripts/build-tiny-guest, a reader for the serial console socket, a free
-// loopback port.
+// loopback port, a private network namespace.
 #pragma once
 
 #include <chrono>
@@ -45,6 +45,24 @@ class SerialReader {
   int fd_ = -1;
   std::string pending_;
   std::string transcript_;
+};
+
+/// Moves the calling thread (and so the processes it starts) into a fresh
+/// network namespace and back at the end: bridges and taps made there never
+/// touch the host's network.
+class PrivateNetwork {
+ public:
+  PrivateNetwork();
+  ~PrivateNetwork();
+  PrivateNetwork(const PrivateNetwork&) = delete;
+  PrivateNetwork& operator=(const PrivateNetwork&) = delete;
+  bool entered() const { return entered_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  int original_ = -1;
+  bool entered_ = false;
+  std::string why_;
 };
 
 }  // namespace gantry::plugins::kvm::testing

@@ -31,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 using plugins::testing::makePlugin;
 using plugins::testing::PluginPtr;
 using plugins::testing::TestHost;
+using testing::PrivateNetwork;
 using testing::SerialReader;
 
 GANTRY_PLUGIN_DESCRIPTOR(kKvmSlowDescriptor, Hypervisor, KvmHypervisor, "kvm", "test");
@@ -314,38 +315,6 @@ TEST_F(KvmHypervisorSlowTest, QmpClientTalksToRealQemuAndSeesAGuestShutdown) {
   ASSERT_TRUE(a_.hv->cleanupInstance("qmp1"));
   EXPECT_TRUE(a_.leftNothing("qmp1"));
 }
-
-// Moves the calling thread (and so the processes it starts) into a fresh
-// network namespace and back at the end: bridges and taps made there never
-// touch the host's network.
-class PrivateNetwork {
- public:
-  PrivateNetwork() {
-    original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (original_ < 0) {
-      why_ = std::string("cannot open the network namespace: ") + std::strerror(errno);
-      return;
-    }
-    if (::unshare(CLONE_NEWNET) != 0) {
-      why_ = std::string("cannot make a network namespace: ") + std::strerror(errno);
-      ::close(original_);
-      original_ = -1;
-      return;
-    }
-    entered_ = true;
-  }
-  ~PrivateNetwork() {
-    if (entered_) (void)::setns(original_, CLONE_NEWNET);
-    if (original_ >= 0) ::close(original_);
-  }
-  bool entered() const { return entered_; }
-  const std::string& why() const { return why_; }
-
- private:
-  int original_ = -1;
-  bool entered_ = false;
-  std::string why_;
-};
 
 bool run(TestHost& host, std::vector<std::string> argv) {
   sdk::ProcessRequest request;
