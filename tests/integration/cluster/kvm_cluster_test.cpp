@@ -205,6 +205,20 @@ TEST(KvmClusterSlow, InterruptedMigrationCleanupAndNodeDaemonRestart) {
       << cleanup.out;
   EXPECT_FALSE(qemuPid(cluster, "node2", "vm1").has_value());
 
+  // A target without the memory the instance needs refuses the migration
+  // before anything moves (the change of memory waits for a restart).
+  auto grown = run("gnt-instance",
+                   {"modify", "--force", "-B", "minmem=4194304,maxmem=4194304", "vm1"});
+  ASSERT_TRUE(grown.succeeded()) << grown.err;
+  auto noRoom = run("gnt-instance", {"migrate", "-f", "-n", "node2", "vm1"});
+  EXPECT_EQ(noRoom.exitCode, 1);
+  EXPECT_NE(noRoom.err.find("Not enough memory on node node2 for migrating instance vm1: "
+                            "needed 4194304 MiB"),
+            std::string::npos)
+      << noRoom.err;
+  EXPECT_EQ(qemuPid(cluster, "node1", "vm1"), sourcePid);
+  EXPECT_FALSE(qemuPid(cluster, "node2", "vm1").has_value());
+
   // The node daemon of node1 goes away and comes back: the guest is found.
   ASSERT_TRUE(cluster.stopNode("node1").succeeded());
   ASSERT_TRUE(cluster.startNode("node1").succeeded());
