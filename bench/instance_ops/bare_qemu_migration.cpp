@@ -4,8 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,18 +64,7 @@ class QemuProcess {
 class Qmp {
  public:
   explicit Qmp(const fs::path& socket) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, socket.c_str(), sizeof(address.sun_path) - 1);
-    const auto deadline = Clock::now() + kStepTimeout;
-    while (fd_ < 0 && Clock::now() < deadline) {
-      fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-        ::close(fd_);
-        fd_ = -1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
+    fd_ = connectUnixSocket(socket, kStepTimeout);
     if (fd_ < 0) throw std::runtime_error("no QMP socket at " + socket.string());
     readMessage();  // the greeting
     execute("qmp_capabilities");

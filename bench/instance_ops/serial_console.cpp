@@ -10,22 +10,26 @@
 
 namespace gantry::bench {
 
-bool waitForConsoleText(const std::filesystem::path& socket, const std::string& text,
-                        std::chrono::milliseconds timeout) {
+int connectUnixSocket(const std::filesystem::path& path, std::chrono::milliseconds timeout) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, socket.c_str(), sizeof(address.sun_path) - 1);
-  int fd = -1;
-  while (fd < 0 && Clock::now() < deadline) {
-    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-      ::close(fd);
-      fd = -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  for (;;) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) return fd;
+    ::close(fd);
+    if (Clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+bool waitForConsoleText(const std::filesystem::path& socket, const std::string& text,
+                        std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  const int fd = connectUnixSocket(socket, timeout);
   std::string seen;
   bool found = false;
   while (fd >= 0 && !found && Clock::now() < deadline) {
