@@ -257,6 +257,28 @@ sdk::Result<void> KvmHypervisor::connectNics(const LaunchSpec& spec) {
   return sdk::ok();
 }
 
+KvmHypervisor::PressOutcome KvmHypervisor::pressPowerButton(std::string_view name) {
+  auto client = qmp(name);
+  if (!client) {
+    host_->log(sdk::LogLevel::kWarning, client.error().message);
+    return PressOutcome::kNotAsked;
+  }
+  // A paused guest cannot act on the power button: do not wait for it.
+  auto status = qemuStatus(**client);
+  if (!status) return PressOutcome::kNotAsked;
+  if (*status != "running") {
+    host_->log(sdk::LogLevel::kInfo, "Instance " + str(name) + " is " + *status +
+                                         ", stopping it without asking the guest");
+    return PressOutcome::kNotAsked;
+  }
+  auto press = (*client)->execute("system_powerdown", kQmpCommandTimeout);
+  if (!press) {
+    host_->log(sdk::LogLevel::kWarning, press.error().message);
+    return PressOutcome::kNotAsked;
+  }
+  return PressOutcome::kPressed;  // the client closes: qemu takes the next one
+}
+
 sdk::Result<void> KvmHypervisor::stopLocked(std::string_view name, sdk::StopMode mode,
                                             milliseconds timeout) {
   const auto pid = pidOf(name);
@@ -266,24 +288,20 @@ sdk::Result<void> KvmHypervisor::stopLocked(std::string_view name, sdk::StopMode
   }
   bool gone = false;
   if (mode == sdk::StopMode::kSoft) {
-    auto client = qmp(name);
+    // As Ganeti's shutdown does, the button is pressed again every few
+    // seconds until the timeout: a press can go unseen (a guest just
+    // resumed after a migration has been seen to miss one).
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool pressed = false;
-    if (client) {
-      // A paused guest cannot act on the power button: do not wait for it.
-      auto status = qemuStatus(**client);
-      if (status && *status == "running") {
-        auto press = (*client)->execute("system_powerdown", kQmpCommandTimeout);
-        if (!press) host_->log(sdk::LogLevel::kWarning, press.error().message);
-        pressed = press.ok();
-      } else if (status) {
-        host_->log(sdk::LogLevel::kInfo, "Instance " + str(name) + " is " + *status +
-                                             ", stopping it without asking the guest");
-      }
-    } else {
-      host_->log(sdk::LogLevel::kWarning, client.error().message);
+    for (;;) {
+      const PressOutcome press = pressPowerButton(name);
+      if (press == PressOutcome::kNotAsked && !pressed) break;
+      pressed = true;
+      const auto left = std::chrono::duration_cast<milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      gone = waitForExit(*pid, std::max(milliseconds(0), std::min(left, kPowerButtonRepeat)));
+      if (gone || std::chrono::steady_clock::now() >= deadline) break;
     }
-    client = Error{};  // let qemu take the next monitor client
-    gone = pressed && waitForExit(*pid, timeout);
     if (!gone && pressed) {
       host_->log(sdk::LogLevel::kWarning, "Instance " + str(name) +
                                               " did not power off in time, killing it");

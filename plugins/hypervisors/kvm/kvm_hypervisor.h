@@ -98,6 +98,11 @@ class KvmHypervisor final : public sdk::Hypervisor {
   /// Pins the vCPU threads of a just started (paused) qemu; `resume`
   /// lets the guest run afterwards.
   sdk::Result<void> pinVcpus(const LaunchSpec& spec, const CpuMasks& masks, bool resume);
+  enum class PressOutcome { kPressed, kNotAsked };
+  /// One ACPI power button press through QMP; kNotAsked when the monitor
+  /// cannot be reached or the guest is not running (a paused guest cannot
+  /// act on it).
+  PressOutcome pressPowerButton(std::string_view name);
   sdk::Result<void> stopLocked(std::string_view name, sdk::StopMode mode,
                                std::chrono::milliseconds timeout);
   sdk::Result<LaunchSpec> savedSpec(std::string_view name) const;

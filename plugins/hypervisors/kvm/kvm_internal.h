@@ -17,6 +17,9 @@ inline constexpr std::chrono::milliseconds kQmpCommandTimeout{10000};
 inline constexpr std::chrono::milliseconds kLaunchTimeout{60000};
 inline constexpr std::chrono::milliseconds kKillTimeout{10000};
 inline constexpr std::chrono::milliseconds kSoftRebootTimeout{60000};
+// How often a soft stop presses the power button again (Ganeti retries
+// its shutdown every 5 s until the timeout).
+inline constexpr std::chrono::milliseconds kPowerButtonRepeat{5000};
 inline constexpr std::chrono::milliseconds kMigrationSettleTimeout{15000};
 inline constexpr std::int64_t kMiB = 1024 * 1024;
 
