@@ -17,28 +17,12 @@
 #include "core/luxi/errors.h"
 #include "core/plugins/daemon_host.h"
 #include "core/rpc/keys.h"
+#include "core/util/process.h"
 
 namespace gantry::cli::instance {
 using core::luxi::Json;
 
 namespace {
-
-// Ganeti's ShellQuote: plain words as they are, others in single quotes.
-std::string shellQuote(const std::string& word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789-.,=:/_+@") == std::string::npos;
-  if (plain) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string shellQuoteArgs(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& word : argv) out += (out.empty() ? "" : " ") + shellQuote(word);
-  return out;
-}
 
 // The ssh command Ganeti's SshRunner.BuildCmd builds for a console:
 // batch mode, strict host keys checked against the cluster's known_hosts
@@ -64,7 +48,7 @@ std::vector<std::string> sshCommand(const Json& console, const std::string& clus
   argv.insert(
       argv.end(),
       {"-oBatchMode=yes", "-oStrictHostKeyChecking=yes", ipv6 ? "-6" : "-4", "-t", "-t",
-       console.value("user", "root") + "@" + console.value("host", ""), shellQuoteArgs(words)});
+       console.value("user", "root") + "@" + console.value("host", ""), core::util::formatCommand(words)});
   return argv;
 }
 
@@ -148,7 +132,7 @@ int console(const Invocation& inv) {
     const bool ipv6 = values.is_array() && values.size() > 1 && values[1] == 10;  // AF_INET6
     const auto ssh = sshCommand(data, clusterName, ipv6);
     if (inv.options.flag("show_command")) {
-      std::cout << shellQuoteArgs(ssh) << "\n";
+      std::cout << core::util::formatCommand(ssh) << "\n";
       return 0;
     }
     const auto paths = core::plugins::hostPathsForRoot(rootDir());

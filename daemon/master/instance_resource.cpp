@@ -8,6 +8,7 @@
 #include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "core/luxi/errors.h"
+#include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/instance_description.h"
 
@@ -120,22 +121,12 @@ const core::query::Resource& instanceResource() {
 
 namespace {
 
-// The port of Ganeti's ssh console object: the primary node's ssh_port,
-// filled from the cluster, its group and the node itself.
+// The port of Ganeti's ssh console object: the primary node's ssh_port.
 std::int64_t sshPortOf(const nlohmann::json& doc, const std::string& nodeUuid) {
   const auto& node = memberOrEmpty(core::cluster::objectMember(doc, "nodes"), nodeUuid);
-  const auto& group =
-      memberOrEmpty(core::cluster::objectMember(doc, "nodegroups"), node.value("group", ""));
-  std::int64_t port = core::config::ndDefaults().value("ssh_port", 22);
-  for (const nlohmann::json& params :
-       {doc.value("/cluster/ndparams"_json_pointer, nlohmann::json::object()),
-        group.value("ndparams", nlohmann::json::object()),
-        node.value("ndparams", nlohmann::json::object())}) {
-    if (params.contains("ssh_port") && params["ssh_port"].is_number_integer()) {
-      port = params["ssh_port"].get<std::int64_t>();
-    }
-  }
-  return port;
+  const nlohmann::json port = filledNdparams(doc, node).value("ssh_port", nlohmann::json());
+  return port.is_number_integer() ? port.get<std::int64_t>()
+                                  : core::config::ndDefaults().value("ssh_port", 22);
 }
 
 }  // namespace

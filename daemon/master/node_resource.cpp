@@ -7,6 +7,7 @@
 
 #include "core/config/store.h"
 #include "core/luxi/errors.h"
+#include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/node_rpc.h"
 
 namespace gantry::daemon::master {
@@ -254,16 +255,7 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
     if (f == "custom_ndparams") {
       return Cell::normal(Json(n.value("ndparams", nlohmann::json::object())));
     }
-    if (f == "ndparams") {
-      nlohmann::json filled = doc.value("/cluster/ndparams"_json_pointer, nlohmann::json::object());
-      const auto group = core::cluster::objectMember(doc, "nodegroups")
-                             .value(n.value("group", ""), nlohmann::json::object());
-      for (const auto& layer : {group.value("ndparams", nlohmann::json::object()),
-                                n.value("ndparams", nlohmann::json::object())}) {
-        for (const auto& [k, v] : layer.items()) filled[k] = v;
-      }
-      return Cell::normal(Json(filled));
-    }
+    if (f == "ndparams") return Cell::normal(Json(filledNdparams(doc, n)));
     if (f == "tags") return Cell::normal(Json(n.value("tags", nlohmann::json::array())));
     if (f == "ctime" || f == "mtime") return Cell::normal(Json(n.value(f, 0.0)));
     if (f == "uuid") return Cell::normal(Json(row.uuid));

@@ -13,6 +13,17 @@ using core::config::jsonPointer;
 using core::config::StoreOp;
 using nlohmann::json;
 
+nlohmann::json filledNdparams(const nlohmann::json& doc, const nlohmann::json& node) {
+  nlohmann::json filled = doc.value("/cluster/ndparams"_json_pointer, nlohmann::json::object());
+  const nlohmann::json group = core::cluster::objectMember(doc, "nodegroups")
+                                   .value(node.value("group", ""), nlohmann::json::object());
+  for (const auto& layer : {group.value("ndparams", nlohmann::json::object()),
+                            node.value("ndparams", nlohmann::json::object())}) {
+    for (const auto& [k, v] : layer.items()) filled[k] = v;
+  }
+  return filled;
+}
+
 double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -32,6 +32,10 @@ std::vector<std::string> maintainCandidatePool(nlohmann::json& doc,
                                                core::config::StoreChange& change, double now,
                                                const std::set<std::string>& exceptions = {});
 
+/// A node's parameters as they apply to it: the cluster's, then its
+/// group's, then its own (Ganeti's FillND).
+nlohmann::json filledNdparams(const nlohmann::json& doc, const nlohmann::json& node);
+
 double nowSeconds();
 
 /// The master node's name (config.data keeps its uuid); the uuid if the

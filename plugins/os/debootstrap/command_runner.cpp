@@ -26,6 +26,11 @@ std::string commandLine(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+std::string trimmedOutput(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 sdk::Result<std::string> CommandRunner::run(const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout,
                                             const std::string& stdinData) {

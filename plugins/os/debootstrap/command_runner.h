@@ -12,6 +12,10 @@
 
 namespace gantry::plugins::os_debootstrap {
 
+/// A command's output without its trailing newlines and spaces (a device
+/// name, a UUID).
+std::string trimmedOutput(std::string text);
+
 class CommandRunner {
  public:
   explicit CommandRunner(sdk::Host& host) : host_(host) {}

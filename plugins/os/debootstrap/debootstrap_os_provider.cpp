@@ -46,11 +46,6 @@ sdk::ParamMap mergedParams(const sdk::OsRequest& request) {
   return params;
 }
 
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 std::string joined(const std::vector<std::string>& items, const char* separator) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
@@ -178,7 +173,7 @@ sdk::Result<void> DebootstrapOsProvider::create(const sdk::OsRequest& request) {
                                             host_->paths().runDir / "os-debootstrap");
     if (!mounted) return std::move(mounted).error();
     if (auto filled = populate(run, *params, (*mounted)->path()); !filled) return filled;
-    return configureGuest((*mounted)->path(), {request.instance.name, trimmed(*uuid),
+    return configureGuest((*mounted)->path(), {request.instance.name, trimmedOutput(*uuid),
                                                params->filesystem, params->mirror,
                                                params->suite});
   }();

@@ -20,11 +20,6 @@ using sdk::ErrorCode;
 constexpr std::uint64_t kSector = 512;
 constexpr std::uint64_t kFirstPartitionStart = 2048;  // sectors: 1 MiB aligned
 
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 }  // namespace
 
 sdk::Result<std::uint64_t> deviceSize(const fs::path& disk) {
@@ -102,7 +97,7 @@ sdk::Result<std::unique_ptr<LoopDevice>> LoopDevice::attach(CommandRunner& run,
   auto attached = run.run({"losetup", "--find", "--show", "--offset", std::to_string(span.offset),
                            "--sizelimit", std::to_string(span.size), disk.string()});
   if (!attached) return std::move(attached).error();
-  const std::string device = trimmed(*attached);
+  const std::string device = trimmedOutput(*attached);
   if (device.rfind("/dev/loop", 0) != 0) {
     return Error{ErrorCode::kEnvironment, "losetup named no loop device: " + device};
   }

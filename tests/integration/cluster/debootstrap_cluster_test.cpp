@@ -14,7 +14,6 @@
 
 #include "cluster/console_support.h"
 #include "cluster/vcluster_support.h"
-#include "core/util/process.h"
 #include "guest_support.h"
 
 namespace gantry::test {
@@ -32,20 +31,11 @@ std::string readText(const fs::path& file) {
   return text.str();
 }
 
-sdk::ProcessResult run(const std::vector<std::string>& argv) {
-  sdk::ProcessRequest request;
-  request.argv = argv;
-  request.inheritEnv = true;
-  request.timeout = 60s;
-  auto result = core::util::runProcess(request);
-  return result ? *result : sdk::ProcessResult{};
-}
-
 // Loop devices over files of the cluster, mounts under it: what an
 // install must never leave behind.
 std::string leftovers(const fs::path& clusterDir) {
   std::string found;
-  std::istringstream loops(run({"losetup", "--list", "--noheadings", "--output",
+  std::istringstream loops(runCommand({"losetup", "--list", "--noheadings", "--output",
                                 "NAME,BACK-FILE"}).out);
   for (std::string line; std::getline(loops, line);) {
     if (line.find(clusterDir.string()) != std::string::npos) found += "loop: " + line + "\n";
@@ -61,13 +51,13 @@ std::string leftovers(const fs::path& clusterDir) {
 // partition's offset from sfdisk, an offset loop, a read-only mount.
 std::string fileInDisk(const fs::path& image, const fs::path& mountPoint,
                        const std::string& relative) {
-  const auto table = run({"sfdisk", "--json", image.string()});
+  const auto table = runCommand({"sfdisk", "--json", image.string()});
   const auto doc = nlohmann::json::parse(table.out, nullptr, false);
   if (doc.is_discarded()) return "(no partition table)";
   const auto& part = doc["partitiontable"]["partitions"][0];
   const auto offset = part["start"].get<std::uint64_t>() * 512;
   const auto size = part["size"].get<std::uint64_t>() * 512;
-  std::string loop = run({"losetup", "--find", "--show", "--read-only", "--offset",
+  std::string loop = runCommand({"losetup", "--find", "--show", "--read-only", "--offset",
                           std::to_string(offset), "--sizelimit", std::to_string(size),
                           image.string()})
                          .out;
@@ -75,11 +65,11 @@ std::string fileInDisk(const fs::path& image, const fs::path& mountPoint,
   if (loop.empty()) return "(no loop device)";
   fs::create_directories(mountPoint);
   std::string text = "(not mounted)";
-  if (run({"mount", "-o", "ro", loop, mountPoint.string()}).succeeded()) {
+  if (runCommand({"mount", "-o", "ro", loop, mountPoint.string()}).succeeded()) {
     text = readText(mountPoint / relative);
-    run({"umount", mountPoint.string()});
+    runCommand({"umount", mountPoint.string()});
   }
-  run({"losetup", "--detach", loop});
+  runCommand({"losetup", "--detach", loop});
   return text;
 }
 

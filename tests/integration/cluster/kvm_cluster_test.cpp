@@ -16,7 +16,6 @@
 
 #include "cluster/console_support.h"
 #include "cluster/vcluster_support.h"
-#include "core/util/process.h"
 #include "guest_support.h"
 
 namespace gantry::test {
@@ -297,12 +296,10 @@ using plugins::kvm::testing::SerialReader;
 using namespace std::chrono_literals;
 
 std::string ipOutput(const std::vector<std::string>& args) {
-  sdk::ProcessRequest request;
-  request.argv = {"ip"};
-  request.argv.insert(request.argv.end(), args.begin(), args.end());
-  request.inheritEnv = true;
-  auto ran = core::util::runProcess(request);
-  return ran && ran->succeeded() ? ran->out : "(ip failed)";
+  std::vector<std::string> argv = {"ip"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto ran = runCommand(argv);
+  return ran.succeeded() ? ran.out : "(ip failed)";
 }
 
 // Every line of `ip -o link show master <bridge>`: the taps on it.

@@ -17,6 +17,15 @@
 namespace gantry::test {
 namespace fs = std::filesystem;
 
+sdk::ProcessResult runCommand(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+  sdk::ProcessRequest request;
+  request.argv = argv;
+  request.inheritEnv = true;
+  request.timeout = timeout;
+  auto result = core::util::runProcess(request);
+  return result ? *result : sdk::ProcessResult{};
+}
+
 sdk::ProcessResult runVcluster(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   sdk::ProcessRequest request;
   request.argv = {std::string(GANTRY_SOURCE_DIR) + "/scripts/vcluster"};

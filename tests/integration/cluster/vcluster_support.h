@@ -17,6 +17,11 @@ namespace gantry::test {
 sdk::ProcessResult runVcluster(const std::vector<std::string>& args,
                                std::chrono::seconds timeout = std::chrono::seconds(90));
 
+/// Runs any command (argv, no shell) with this process's environment; an
+/// empty result with exit code -1 when it cannot be run.
+sdk::ProcessResult runCommand(const std::vector<std::string>& argv,
+                              std::chrono::seconds timeout = std::chrono::seconds(60));
+
 class VirtualCluster {
  public:
   /// `up N` with the walkthrough's node resources and 1.3T disks.

@@ -69,6 +69,16 @@ std::string leftovers(const fs::path& image, const fs::path& dir) {
 
 class DiskImage : public ::testing::Test {
  protected:
+  // An install of `os` with `params` onto the image as instance vm1.
+  sdk::OsRequest installRequest(const std::string& os, sdk::ParamMap params) const {
+    sdk::OsRequest request;
+    request.osName = os;
+    request.instance.name = "vm1";
+    request.instance.disks.resize(1);
+    request.instance.disks[0].devicePath = image_;
+    request.osParams = std::move(params);
+    return request;
+  }
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "loop devices and mounts need root";
     image_ = host_.root() / "disk0.img";
@@ -135,14 +145,10 @@ TEST_F(DiskImage, AFailedInstallLeavesNoLoopOrMountAndNoCache) {
   const fs::path cache = host_.root() / "cache";
   TestHost host({{"debootstrap.cache_dir", cache.string()}});
   DebootstrapOsProvider provider(&host);
-  sdk::OsRequest request;
-  request.osName = "debootstrap+minbase";
-  request.instance.name = "vm1";
-  request.instance.disks.resize(1);
-  request.instance.disks[0].devicePath = image_;
   // A mirror that does not exist: debootstrap fails after the disk was
   // partitioned, formatted and mounted.
-  request.osParams = {{"mirror", std::string("file:///nonexistent/debian")}};
+  sdk::OsRequest request =
+      installRequest("debootstrap+minbase", {{"mirror", std::string("file:///nonexistent/debian")}});
   std::string output;
   request.output = &output;
   auto created = provider.create(request);
@@ -158,13 +164,8 @@ TEST_F(DiskImage, AFailedInstallLeavesNoLoopOrMountAndNoCache) {
 
 TEST_F(DiskImage, RefusesBadParametersBeforeTouchingTheDisk) {
   DebootstrapOsProvider provider(&host_);
-  sdk::OsRequest request;
-  request.osName = "debootstrap+default";
-  request.instance.name = "vm1";
-  request.instance.disks.resize(1);
-  request.instance.disks[0].devicePath = image_;
-  request.osParams = {{"partition_style", std::string("gpt")}};
-  auto created = provider.create(request);
+  auto created = provider.create(
+      installRequest("debootstrap+default", {{"partition_style", std::string("gpt")}}));
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, sdk::ErrorCode::kInvalid);
   CommandRunner run(host_);
