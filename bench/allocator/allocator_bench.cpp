@@ -5,7 +5,9 @@
 // through it (time limit per run) with speed ratios and agreement.
 //
 //   bench_allocator [--sizes=10,20,...] [--ganeti=PATH|--no-ganeti]
-//                   [--ganeti-limit=SECONDS] [--repeat=N]
+//                   [--ganeti-limit=SECONDS] [--repeat=N] [--save-requests=DIR]
+// --save-requests writes each request as DIR/<nodes>-<request>.json, to feed
+// an allocator executable by hand or to profile one run.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -174,6 +177,7 @@ int main(int argc, char** argv) {
   std::optional<fs::path> ganeti = findGanetiHail();
   double limit = 60;
   int repeat = 3;
+  std::optional<fs::path> saveDir;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--sizes=", 0) == 0) {
@@ -193,9 +197,12 @@ int main(int argc, char** argv) {
       limit = std::stod(a.substr(15));
     } else if (a.rfind("--repeat=", 0) == 0) {
       repeat = std::max(1, std::stoi(a.substr(9)));
+    } else if (a.rfind("--save-requests=", 0) == 0) {
+      saveDir = fs::path(a.substr(16));
+      fs::create_directories(*saveDir);
     } else {
       std::fprintf(stderr, "usage: %s [--sizes=10,20] [--ganeti=PATH|--no-ganeti] "
-                           "[--ganeti-limit=S] [--repeat=N]\n", argv[0]);
+                           "[--ganeti-limit=S] [--repeat=N] [--save-requests=DIR]\n", argv[0]);
       return 2;
     }
   }
@@ -222,6 +229,9 @@ int main(int argc, char** argv) {
     for (std::size_t op = 0; op < ops().size(); ++op) {
       const OpSpec& spec = ops()[op];
       const std::string request = requestFor(cluster, op);
+      if (saveDir) {
+        std::ofstream(*saveDir / (std::to_string(size) + "-" + spec.label + ".json")) << request;
+      }
       const Measure g = runGantry(request, spec.options, size >= 1000 ? 1 : repeat);
       growth[spec.label].emplace_back(size, std::max(g.seconds, 1e-6));
       std::printf("%6d %6d %6d  %-9s %10s %10s %10s %8s", size, cluster.instances,

@@ -6,7 +6,8 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <set>
+#include <optional>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,7 @@ namespace {
 // std::map objects: an ordered_json object checks every insertion against
 // all earlier keys, which makes a 20,000-instance request quadratic to read.
 // The input order of groups, nodes and instances (it decides indices and so
-// tie-breaks) is recorded while parsing instead (OrderedDomParser).
+// tie-breaks) is kept by RequestReader instead.
 using Json = nlohmann::json;
 
 struct ParseError {
@@ -165,7 +166,7 @@ Group parseGroup(const std::string& uuid, const Json& v) {
 }
 
 Node parseNode(const std::string& name, const Json& v,
-               const std::map<std::string, int>& groupIdx) {
+               const std::unordered_map<std::string, int>& groupIdx) {
   const std::string desc = "invalid data for node '" + name + "'";
   Fields f(asObject(v, desc + ": "), desc);
   const bool offline = f.boolean("offline");
@@ -267,7 +268,7 @@ Instance parseBaseInstance(const std::string& name, const Json& obj) {
   return inst;
 }
 
-int lookupNode(const std::map<std::string, int>& ktn, const std::string& inst,
+int lookupNode(const std::unordered_map<std::string, int>& ktn, const std::string& inst,
                const std::string& node) {
   auto it = ktn.find(node);
   if (it == ktn.end()) {
@@ -276,7 +277,7 @@ int lookupNode(const std::map<std::string, int>& ktn, const std::string& inst,
   return it->second;
 }
 
-int lookupInstance(const std::map<std::string, int>& kti, const std::string& name) {
+int lookupInstance(const std::unordered_map<std::string, int>& kti, const std::string& name) {
   auto it = kti.find(name);
   if (it == kti.end()) fail("Unknown instance '" + name + "'", ErrorCode::kNotFound);
   return it->second;
@@ -304,12 +305,80 @@ AllocateRequest parseAllocEntry(const Json& entry, const Fields& request,
   return a;
 }
 
-// Keys of the top-level members' objects ("nodes": {name: ...}) in input
-// order, each once (a repeated key keeps its first place and its last value,
-// as an ordered object would), recorded while the DOM is built. A SAX
-// handler rather than a parse callback: the callback parser rescans the
-// enclosing object after every member, quadratic again.
-class OrderedDomParser {
+// One entry of a top-level section ("nodes": {name: entry}); a repeated
+// name keeps its first place and takes the last value, as a JSON object
+// read into a map would.
+template <typename Entry>
+class SectionEntries {
+ public:
+  void put(const std::string& name, Entry entry) {
+    auto [it, fresh] = position_.try_emplace(name, entries_.size());
+    if (fresh) {
+      entries_.push_back(std::move(entry));
+    } else {
+      entries_[it->second] = std::move(entry);
+    }
+  }
+  void clear() {
+    entries_.clear();
+    position_.clear();
+  }
+  std::vector<Entry>& entries() { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, std::size_t> position_;
+};
+
+// A node name an instance refers to, or why it could not be read; looked up
+// once every node is known, in the order the checks would have run.
+struct PendingNodeName {
+  std::string name;
+  std::optional<ParseError> error;
+};
+
+// An instance as read from its entry, before its nodes are looked up.
+struct InstanceEntry {
+  std::string name;
+  std::optional<ParseError> error;
+  Instance instance;
+  std::vector<PendingNodeName> nodes;  // primary, then secondary if any
+};
+
+InstanceEntry readInstance(const std::string& name, const Json& value) {
+  InstanceEntry e;
+  e.name = name;
+  try {
+    const Json& obj = asObject(value, "invalid data for instance '" + name + "': ");
+    e.instance = parseBaseInstance(name, obj);
+    Fields f(obj, "invalid data for instance '" + name + "'");
+    const Json& nl = f.raw("nodes");
+    if (!nl.is_array()) fail(f.where("nodes") + "Unable to read list");
+    if (nl.empty()) fail("empty node list for instance " + name);
+    for (std::size_t i = 0; i < std::min<std::size_t>(nl.size(), 2); ++i) {
+      PendingNodeName n;
+      try {
+        n.name = asString(nl[i], f.where("nodes"));
+      } catch (const ParseError& pe) {
+        n.error = pe;
+      }
+      e.nodes.push_back(std::move(n));
+    }
+  } catch (const ParseError& pe) {
+    e.error = pe;
+  }
+  return e;
+}
+
+// SAX reader of the whole request. The small members go into a DOM; the
+// entries of "nodegroups", "nodes" and "instances" are read one at a time
+// into a DOM of their own, in input order (it decides indices and so
+// tie-breaks), and each instance is turned into the model at once, so a
+// request of 20,000 instances never holds them all as JSON. The DOM keeps
+// an empty object in their place, so its key checks stay the same. A member
+// whose value is not an object stays in the DOM and fails its type check
+// there.
+class RequestReader {
  public:
   using number_integer_t = Json::number_integer_t;
   using number_unsigned_t = Json::number_unsigned_t;
@@ -317,40 +386,63 @@ class OrderedDomParser {
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
-  explicit OrderedDomParser(Json& result) : dom_(result, true) {}
+  explicit RequestReader(Json& top) : dom_(top, true) {}
 
-  bool null() { return dom_.null(); }
-  bool boolean(bool v) { return dom_.boolean(v); }
-  bool number_integer(number_integer_t v) { return dom_.number_integer(v); }
-  bool number_unsigned(number_unsigned_t v) { return dom_.number_unsigned(v); }
-  bool number_float(number_float_t v, const string_t& s) { return dom_.number_float(v, s); }
-  bool string(string_t& v) { return dom_.string(v); }
-  bool binary(binary_t& v) { return dom_.binary(v); }
+  bool null() { return value([&](auto& p) { return p.null(); }); }
+  bool boolean(bool v) { return value([&](auto& p) { return p.boolean(v); }); }
+  bool number_integer(number_integer_t v) {
+    return value([&](auto& p) { return p.number_integer(v); });
+  }
+  bool number_unsigned(number_unsigned_t v) {
+    return value([&](auto& p) { return p.number_unsigned(v); });
+  }
+  bool number_float(number_float_t v, const string_t& s) {
+    return value([&](auto& p) { return p.number_float(v, s); });
+  }
+  bool string(string_t& v) { return value([&](auto& p) { return p.string(v); }); }
+  bool binary(binary_t& v) { return value([&](auto& p) { return p.binary(v); }); }
+
   bool start_object(std::size_t n) {
-    ++depth_;
+    if (entry_) return open([&](auto& p) { return p.start_object(n); });
+    if (section_ != Section::kNone && sectionDepth_ == 0) {
+      // The section's own object: its entries are read one by one.
+      clearSection(section_);
+      sectionDepth_ = 1;
+      ++domDepth_;
+      return dom_.start_object(0);
+    }
+    if (sectionDepth_ == 1) return beginEntry([&](auto& p) { return p.start_object(n); }, true);
+    ++domDepth_;
     return dom_.start_object(n);
   }
-  bool end_object() {
-    --depth_;
-    return dom_.end_object();
-  }
   bool start_array(std::size_t n) {
-    ++depth_;
+    if (entry_) return open([&](auto& p) { return p.start_array(n); });
+    if (sectionDepth_ == 1) return beginEntry([&](auto& p) { return p.start_array(n); }, true);
+    leaveSectionKey();
+    ++domDepth_;
     return dom_.start_array(n);
   }
+  bool end_object() {
+    if (entry_) return close([&](auto& p) { return p.end_object(); });
+    if (sectionDepth_ == 1) {
+      section_ = Section::kNone;
+      sectionDepth_ = 0;
+    }
+    --domDepth_;
+    return dom_.end_object();
+  }
   bool end_array() {
-    --depth_;
+    if (entry_) return close([&](auto& p) { return p.end_array(); });
+    --domDepth_;
     return dom_.end_array();
   }
   bool key(string_t& k) {
-    if (depth_ == 1) {
-      // A repeated member replaces the earlier one, keys and all.
-      current_ = &order_[k];
-      current_->keys.clear();
-      current_->seen.clear();
-    } else if (depth_ == 2 && current_ && current_->seen.insert(k).second) {
-      current_->keys.push_back(k);
+    if (entry_) return entry_->parser.key(k);
+    if (sectionDepth_ == 1) {
+      entryName_ = k;
+      return true;
     }
+    if (domDepth_ == 1) section_ = sectionNamed(k);
     return dom_.key(k);
   }
   bool parse_error(std::size_t pos, const std::string& token,
@@ -358,28 +450,101 @@ class OrderedDomParser {
     return dom_.parse_error(pos, token, ex);
   }
 
-  const std::vector<std::string>& keysOf(const std::string& member) const {
-    static const std::vector<std::string> kNone;
-    auto it = order_.find(member);
-    return it == order_.end() ? kNone : it->second.keys;
-  }
+  std::vector<std::pair<std::string, Json>>& groups() { return groups_.entries(); }
+  std::vector<std::pair<std::string, Json>>& nodes() { return nodes_.entries(); }
+  std::vector<InstanceEntry>& instances() { return instances_.entries(); }
 
  private:
-  struct Keys {
-    std::vector<std::string> keys;
-    std::set<std::string> seen;
+  enum class Section { kNone, kGroups, kNodes, kInstances };
+
+  struct Entry {
+    Json value;
+    nlohmann::detail::json_sax_dom_parser<Json> parser{value, true};
+    int depth = 0;
   };
+
+  static Section sectionNamed(const std::string& k) {
+    if (k == "nodegroups") return Section::kGroups;
+    if (k == "nodes") return Section::kNodes;
+    if (k == "instances") return Section::kInstances;
+    return Section::kNone;
+  }
+
+  // A scalar: inside an entry, a whole entry, or a DOM value.
+  template <typename Event>
+  bool value(Event event) {
+    if (entry_) return event(entry_->parser);
+    if (sectionDepth_ == 1) return beginEntry(event, false);
+    leaveSectionKey();
+    return event(dom_);
+  }
+  // A member named like a section whose value is not an object.
+  void leaveSectionKey() {
+    if (section_ != Section::kNone && sectionDepth_ == 0) {
+      clearSection(section_);
+      section_ = Section::kNone;
+    }
+  }
+  template <typename Event>
+  bool beginEntry(Event event, bool opens) {
+    entry_ = std::make_unique<Entry>();
+    const bool ok = event(entry_->parser);
+    if (opens) {
+      entry_->depth = 1;
+    } else {
+      finishEntry();
+    }
+    return ok;
+  }
+  template <typename Event>
+  bool open(Event event) {
+    ++entry_->depth;
+    return event(entry_->parser);
+  }
+  template <typename Event>
+  bool close(Event event) {
+    const bool ok = event(entry_->parser);
+    if (--entry_->depth == 0) finishEntry();
+    return ok;
+  }
+  void finishEntry() {
+    std::unique_ptr<Entry> done = std::move(entry_);
+    switch (section_) {
+      case Section::kGroups:
+        groups_.put(entryName_, {entryName_, std::move(done->value)});
+        break;
+      case Section::kNodes:
+        nodes_.put(entryName_, {entryName_, std::move(done->value)});
+        break;
+      case Section::kInstances:
+        instances_.put(entryName_, readInstance(entryName_, done->value));
+        break;
+      case Section::kNone:
+        break;
+    }
+  }
+  void clearSection(Section s) {
+    if (s == Section::kGroups) groups_.clear();
+    if (s == Section::kNodes) nodes_.clear();
+    if (s == Section::kInstances) instances_.clear();
+  }
+
   nlohmann::detail::json_sax_dom_parser<Json> dom_;
-  int depth_ = 0;
-  std::map<std::string, Keys> order_;
-  Keys* current_ = nullptr;
+  int domDepth_ = 0;  // open containers of the DOM; its members sit at 1
+  Section section_ = Section::kNone;
+  int sectionDepth_ = 0;  // 1 while inside a section's object
+  std::string entryName_;
+  std::unique_ptr<Entry> entry_;
+  SectionEntries<std::pair<std::string, Json>> groups_;
+  SectionEntries<std::pair<std::string, Json>> nodes_;
+  SectionEntries<InstanceEntry> instances_;
 };
 
 ParsedRequest parse(std::string_view body, const LoadOptions& options) {
   Json decoded;
-  OrderedDomParser parser(decoded);
+  RequestReader reader(decoded);
   try {
-    Json::sax_parse(body, &parser);
+    Json::sax_parse(body, &reader);
   } catch (const Json::exception& e) {
     fail(std::string("Parsing input IAllocator message: Invalid JSON: ") + e.what());
   }
@@ -390,34 +555,33 @@ ParsedRequest parse(std::string_view body, const LoadOptions& options) {
 
   ParsedRequest out;
   ClusterData& cd = out.cluster;
-  std::map<std::string, int> ktg, ktn, kti;
-  const Json& groups = top.object("nodegroups");
-  for (const std::string& key : parser.keysOf("nodegroups")) {
-    Group g = parseGroup(key, groups.at(key));
+  std::unordered_map<std::string, int> ktg, ktn, kti;
+  top.object("nodegroups");
+  for (const auto& [key, value] : reader.groups()) {
+    Group g = parseGroup(key, value);
     g.idx = static_cast<int>(cd.groups.size());
     ktg.emplace(key, g.idx);
     cd.groups.push_back(std::move(g));
   }
-  const Json& nodes = top.object("nodes");
-  for (const std::string& key : parser.keysOf("nodes")) {
-    Node n = parseNode(key, nodes.at(key), ktg);
+  top.object("nodes");
+  for (const auto& [key, value] : reader.nodes()) {
+    Node n = parseNode(key, value, ktg);
     n.idx = static_cast<int>(cd.nodes.size());
     ktn.emplace(key, n.idx);
     cd.nodes.emplace(n.idx, std::move(n));
   }
-  const Json& instances = top.object("instances");
-  for (const std::string& name : parser.keysOf("instances")) {
-    const Json& obj = asObject(instances.at(name), "invalid data for instance '" + name + "': ");
-    Instance inst = parseBaseInstance(name, obj);
-    Fields f(obj, "invalid data for instance '" + name + "'");
-    const Json& nl = f.raw("nodes");
-    if (!nl.is_array()) fail(f.where("nodes") + "Unable to read list");
-    if (nl.empty()) fail("empty node list for instance " + name);
-    inst.pNode = lookupNode(ktn, name, asString(nl[0], f.where("nodes")));
-    inst.sNode = nl.size() > 1 ? lookupNode(ktn, name, asString(nl[1], f.where("nodes")))
-                               : kNoNode;
+  top.object("instances");
+  for (InstanceEntry& entry : reader.instances()) {
+    if (entry.error) throw *entry.error;
+    Instance& inst = entry.instance;
+    for (std::size_t i = 0; i < entry.nodes.size(); ++i) {
+      if (entry.nodes[i].error) throw *entry.nodes[i].error;
+      const int node = lookupNode(ktn, entry.name, entry.nodes[i].name);
+      (i == 0 ? inst.pNode : inst.sNode) = node;
+    }
+    if (entry.nodes.size() < 2) inst.sNode = kNoNode;
     inst.idx = static_cast<int>(cd.instances.size());
-    kti.emplace(name, inst.idx);
+    kti.emplace(entry.name, inst.idx);
     cd.instances.emplace(inst.idx, std::move(inst));
   }
   cd.tags = top.strings("cluster_tags");

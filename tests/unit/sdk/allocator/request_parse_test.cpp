@@ -3,11 +3,14 @@
 // dump in the hail-expected data).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "gantry/sdk/allocator/request.h"
 
@@ -208,6 +211,71 @@ TEST(AllocatorRequestParse, StaticKvmMemoryOnlyOnKvm) {
   const Node& n = r.value().cluster.nodes.at(0);
   EXPECT_EQ(n.nMem, 4096);
   EXPECT_EQ(n.xMem, n.recordedFreeMem() - n.fMem);
+}
+
+// The request's top-level members in `order`, each dumped as is except
+// those in `replaced`, whose text is given.
+std::string requestText(const nlohmann::ordered_json& doc, const std::vector<std::string>& order,
+                        const std::map<std::string, std::string>& replaced = {}) {
+  std::string text = "{";
+  for (const auto& key : order) {
+    if (text.size() > 1) text += ", ";
+    auto it = replaced.find(key);
+    text += "\"" + key + "\": " + (it != replaced.end() ? it->second : doc.at(key).dump());
+  }
+  return text + "}";
+}
+
+std::vector<std::string> membersOf(const nlohmann::ordered_json& doc) {
+  std::vector<std::string> keys;
+  for (auto it = doc.begin(); it != doc.end(); ++it) keys.push_back(it.key());
+  return keys;
+}
+
+TEST(AllocatorRequestParse, SectionOrderInTheTextDoesNotMatter) {
+  const auto doc = nlohmann::ordered_json::parse(readFile(kHtools + "hail-alloc-drbd.json"));
+  std::vector<std::string> reversed = membersOf(doc);
+  std::reverse(reversed.begin(), reversed.end());  // instances before nodes and groups
+  auto a = parseRequest(requestText(doc, membersOf(doc)));
+  auto b = parseRequest(requestText(doc, reversed));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a.value().cluster.instances.size(), b.value().cluster.instances.size());
+  for (const auto& [idx, inst] : a.value().cluster.instances) {
+    const auto& other = b.value().cluster.instances.at(idx);
+    EXPECT_EQ(inst.name, other.name);
+    EXPECT_EQ(inst.pNode, other.pNode);
+    EXPECT_EQ(inst.sNode, other.sNode);
+  }
+  EXPECT_EQ(a.value().warnings, b.value().warnings);
+}
+
+TEST(AllocatorRequestParse, RepeatedNameKeepsItsPlaceAndTakesTheLastValue) {
+  const auto doc = nlohmann::ordered_json::parse(readFile(kHtools + "hail-alloc-drbd.json"));
+  const std::string first = doc.at("instances").begin().key();
+  auto changed = doc.at("instances").at(first);
+  changed["memory"] = 777;
+  std::string instances = doc.at("instances").dump();
+  instances.pop_back();  // the closing brace
+  instances += ", \"" + first + "\": " + changed.dump() + "}";
+  auto r = parseRequest(requestText(doc, membersOf(doc), {{"instances", instances}}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().cluster.instances.size(), doc.at("instances").size());
+  EXPECT_EQ(r.value().cluster.instances.at(0).name, first);
+  EXPECT_EQ(r.value().cluster.instances.at(0).mem, 777);
+}
+
+TEST(AllocatorRequestParse, SectionThatIsNotAnObjectIsAnError) {
+  const auto doc = nlohmann::ordered_json::parse(readFile(kHtools + "hail-alloc-drbd.json"));
+  for (const char* section : {"nodegroups", "nodes", "instances"}) {
+    SCOPED_TRACE(section);
+    const auto e = parseError(requestText(doc, membersOf(doc), {{section, "[]"}}));
+    EXPECT_NE(e.message.find(std::string("key '") + section + "': Unable to read JSObject"),
+              std::string::npos)
+        << e.message;
+  }
+  // An entry that is not an object names its instance.
+  const auto e = parseError(requestText(doc, membersOf(doc), {{"instances", "{\"i1\": 5}"}}));
+  EXPECT_NE(e.message.find("invalid data for instance 'i1'"), std::string::npos) << e.message;
 }
 
 }  // namespace
