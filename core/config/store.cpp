@@ -348,6 +348,15 @@ nlohmann::json ConfigStore::get(std::string_view pointer) const {
   return doc_.at(parsed);
 }
 
+std::shared_ptr<const nlohmann::json> ConfigStore::document() const {
+  std::lock_guard lock(mutex_);
+  if (!shared_doc_ || shared_serial_ != serial_) {
+    shared_doc_ = std::make_shared<const nlohmann::json>(doc_);
+    shared_serial_ = serial_;
+  }
+  return shared_doc_;
+}
+
 std::int64_t ConfigStore::serial() const {
   std::lock_guard lock(mutex_);
   return serial_;

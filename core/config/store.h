@@ -86,6 +86,10 @@ class ConfigStore {
   /// A copy of the value at a JSON pointer ("" for all of it; that copy is
   /// costly on large clusters). Throws ConfigStoreError (kNotFound).
   nlohmann::json get(std::string_view pointer) const;
+  /// The whole document as it is now, read-only and shared: one copy per
+  /// serial however many readers take it, so a query on a large cluster
+  /// costs no copy while nothing changes, and holds no lock while it reads.
+  std::shared_ptr<const nlohmann::json> document() const;
   /// The top-level serial_no.
   std::int64_t serial() const;
 
@@ -154,6 +158,8 @@ class ConfigStore {
 
   mutable std::mutex mutex_;  // guards everything below
   nlohmann::json doc_;
+  mutable std::shared_ptr<const nlohmann::json> shared_doc_;  // doc_ at shared_serial_
+  mutable std::int64_t shared_serial_ = -1;
   std::int64_t serial_ = 0;
   double mtime_ = 0;
   FileIdentity snapshot_identity_;

@@ -102,10 +102,12 @@ std::string encodeRequest(const Request& request) {
   return pythonJsonDumps(object) + "\n";
 }
 
-std::string encodeResponse(const Response& response) {
+// By value: a query's result can be a thousand rows, moved rather than
+// copied into the envelope.
+std::string encodeResponse(Response response) {
   Json object = Json::object();
   object["success"] = response.success;
-  object["result"] = response.result;
+  object["result"] = std::move(response.result);
   if (response.version) object["version"] = *response.version;
   return dumpCompact(object);
 }

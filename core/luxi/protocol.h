@@ -104,7 +104,7 @@ std::string encodeRequest(const Request& request);
 
 /// Response text as the master writes it: compact JSON,
 /// `{"success":true,"result":...}`, key order of objects kept.
-std::string encodeResponse(const Response& response);
+std::string encodeResponse(Response response);
 /// `{"success":false,"result":["Class",[args]]}`.
 std::string encodeErrorResponse(const EncodedError& error);
 /// `{"success":false,"result":"Failed to parse request: <details>"}`.

@@ -143,7 +143,8 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     return liveFields().count(f) != 0;
   });
 
-  const nlohmann::json doc = services.config->get("");
+  const auto snapshot = services.config->document();
+  const nlohmann::json& doc = *snapshot;
   const auto& nodes = core::cluster::objectMember(doc, "nodes");
   const auto& disks = memberOrEmpty(doc, "disks");
   std::vector<InstanceRow> rows;

@@ -104,7 +104,7 @@ Json LuxiMethods::handle(Method method, const core::luxi::Request& request) {
             "I do not have access to a valid configuration, cannot process queries");
       }
       try {
-        return Json(objectTags(services_.config->get(""), args.at(0).get<std::string>(),
+        return Json(objectTags(*services_.config->document(), args.at(0).get<std::string>(),
                                args.at(1).get<std::string>()));
       } catch (const PrereqError& e) {
         throw core::luxi::opPrereqError(e.what(), sdk::errorCodeName(e.code()));

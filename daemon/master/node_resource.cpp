@@ -143,7 +143,8 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
     return liveFields().count(f) != 0;
   });
 
-  const nlohmann::json doc = services.config->get("");
+  const auto snapshot = services.config->document();
+  const nlohmann::json& doc = *snapshot;
   const std::string masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
   std::vector<NodeRow> rows;
   for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {

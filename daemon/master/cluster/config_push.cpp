@@ -74,7 +74,8 @@ SentSecrets& sentSecrets() {
 std::vector<std::string> distributeConfig(MasterServices& services) {
   std::vector<std::string> warnings;
   if (services.config == nullptr) return warnings;
-  const json doc = services.config->get("");
+  const auto snapshot = services.config->document();
+  const json& doc = *snapshot;
   const std::string masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
   const auto values = core::cluster::computeSsconf(doc);
   if (auto written = core::cluster::writeSsconfFiles(services.paths.dataDir, values); !written) {

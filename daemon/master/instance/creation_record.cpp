@@ -76,7 +76,8 @@ std::vector<std::string> undoUnfinishedCreations(MasterServices& services) {
     }
     if (!complete) continue;
     const std::string uuid = record.value("uuid", "");
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     if (core::cluster::objectMember(doc, "instances").contains(uuid)) {
       core::config::StoreChange change = {StoreOp::remove(jsonPointer({"instances", uuid}))};
       for (const auto& disk : doc.at("instances").at(uuid).value("disks", json::array())) {

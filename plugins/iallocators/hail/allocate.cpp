@@ -86,15 +86,22 @@ void collect(AllocCollection& c, Fn&& attempt) {
 
 sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc::NodeList& nl,
                                       int count) {
+  std::vector<const alloc::Node*> nodes;
+  for (const auto& [i, n] : nl) nodes.push_back(&n);
+  return genAllocNodes(opts, nodes, count);
+}
+
+sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts,
+                                      const std::vector<const alloc::Node*>& nodes, int count) {
   std::vector<const alloc::Node*> all;
-  for (const auto& [i, n] : nl) {
-    if (n.offline) continue;
+  for (const alloc::Node* n : nodes) {
+    if (n->offline) continue;
     if (opts.restrictToNodes &&
-        std::find(opts.restrictToNodes->begin(), opts.restrictToNodes->end(), n.name) ==
+        std::find(opts.restrictToNodes->begin(), opts.restrictToNodes->end(), n->name) ==
             opts.restrictToNodes->end()) {
       continue;
     }
-    all.push_back(&n);
+    all.push_back(n);
   }
   if (count == 1) {
     std::vector<int> out;
@@ -368,8 +375,8 @@ sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
                            " is not connected to a network required by instance " + inst.name);
       continue;
     }
-    alloc::NodeList groupNodes;
-    for (int i : nodeIdx) groupNodes.emplace(i, nl.at(i));
+    std::vector<const alloc::Node*> groupNodes;
+    for (int i : nodeIdx) groupNodes.push_back(&nl.at(i));
     auto cands = genAllocNodes(opts, groupNodes, count);
     sdk::Result<AllocSolution> sol =
         cands.ok() ? tryAlloc(opts, ctx, inst, cands.value())

@@ -23,6 +23,9 @@ using AllocNodes = std::variant<std::vector<int>, std::vector<std::pair<int, std
 
 sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts, const alloc::NodeList& nl,
                                       int count);
+/// The same over some of a list's nodes, in index order.
+sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts,
+                                      const std::vector<const alloc::Node*>& nodes, int count);
 
 /// What every candidate evaluation over one scoring list shares: the list
 /// itself, its statistics and score rows, and the incremental N+1 checker,

@@ -1,26 +1,26 @@
-// IAllocator request parsing (htools' Backend/IAlloc.hs parseData). Key
-// order of the JSON objects gives the indices, so the ordered JSON type is
-// used throughout. Errors are raised as ParseError inside and returned as
+// IAllocator request parsing (htools' Backend/IAlloc.hs parseData). The
+// key order of the JSON objects gives the indices (and so tie-breaks), and
+// a request for 5,000 nodes is 11 MB, so it is read with simdjson: its DOM
+// keeps every object's members in input order and is built without an
+// allocation per value. A repeated key takes its last value (and, for a
+// group, node or instance, keeps its first place), as a JSON object read
+// into a map would. Errors are raised as ParseError inside and returned as
 // Result at the edge, with htools' texts.
 #include <cmath>
 #include <limits>
-#include <map>
-#include <memory>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "gantry/sdk/allocator/request.h"
 
 namespace gantry::sdk::allocator {
 namespace {
 
-// std::map objects: an ordered_json object checks every insertion against
-// all earlier keys, which makes a 20,000-instance request quadratic to read.
-// The input order of groups, nodes and instances (it decides indices and so
-// tie-breaks) is kept by RequestReader instead.
-using Json = nlohmann::json;
+using Value = simdjson::dom::element;
+using simdjson::dom::element_type;
 
 struct ParseError {
   ErrorCode code;
@@ -31,110 +31,165 @@ struct ParseError {
   throw ParseError{code, std::move(msg)};
 }
 
-std::string keysOf(const Json& obj) {
+bool isA(Value v, element_type t) { return v.type() == t; }
+bool isNull(Value v) { return isA(v, element_type::NULL_VALUE); }
+
+// htools lists an object's keys as they came.
+std::string keysOf(simdjson::dom::object obj) {
   std::string out = "[";
   bool first = true;
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
+  for (auto field : obj) {
     if (!first) out += ",";
-    out += "\"" + it.key() + "\"";
+    out += '"';
+    out += field.key;
+    out += '"';
     first = false;
   }
   return out + "]";
 }
 
-const Json& requireKey(const Json& obj, const std::string& key, const std::string& desc) {
-  auto it = obj.find(key);
-  if (it == obj.end()) {
-    fail(desc + ": key '" + key + "' not found, object contains only " + keysOf(obj));
+// The member's value; of a repeated key, the last one.
+std::optional<Value> findKey(simdjson::dom::object obj, std::string_view key) {
+  std::optional<Value> found;
+  for (auto field : obj) {
+    if (field.key == key) found = field.value;
   }
-  return *it;
+  return found;
 }
 
-// Typed readers; `where` prefixes the message as htools' tryFromObj does.
-std::string asString(const Json& v, const std::string& where) {
-  if (!v.is_string()) fail(where + "Unable to read String");
-  return v.get<std::string>();
-}
-
-long long asInteger(const Json& v, const std::string& where) {
-  if (v.is_number_integer()) return v.get<long long>();
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (!std::isfinite(d)) fail(where + "Unable to read Int");
-    return static_cast<long long>(std::nearbyint(d));  // half to even
+Value requireKey(simdjson::dom::object obj, std::string_view key, const std::string& desc) {
+  auto v = findKey(obj, key);
+  if (!v) {
+    fail(desc + ": key '" + std::string(key) + "' not found, object contains only " +
+         keysOf(obj));
   }
-  fail(where + "Unable to read Int");
+  return *v;
 }
 
-int asInt(const Json& v, const std::string& where) {
+// The start of an error message, as htools' tryFromObj puts it
+// ("invalid data for node 'x': key 'y': "): put together only when a check
+// fails, since most values are fine and a request holds millions.
+class Where {
+ public:
+  Where(const std::string& text) : text_(&text) {}  // NOLINT: a ready prefix
+  Where(const std::string& desc, std::string_view key) : desc_(&desc), key_(key) {}
+  std::string text() const {
+    if (text_) return *text_;
+    return *desc_ + ": key '" + std::string(key_) + "': ";
+  }
+
+ private:
+  const std::string* text_ = nullptr;
+  const std::string* desc_ = nullptr;
+  std::string_view key_;
+};
+
+std::string asString(Value v, const Where& where) {
+  if (!isA(v, element_type::STRING)) fail(where.text() + "Unable to read String");
+  return std::string(v.get_string().value_unsafe());
+}
+
+long long asInteger(Value v, const Where& where) {
+  switch (v.type()) {
+    case element_type::INT64:
+      return v.get_int64().value_unsafe();
+    case element_type::UINT64: {
+      const std::uint64_t u = v.get_uint64().value_unsafe();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+        fail(where.text() + "integer out of range");
+      }
+      return static_cast<long long>(u);
+    }
+    case element_type::DOUBLE: {
+      const double d = v.get_double().value_unsafe();
+      if (!std::isfinite(d) || std::fabs(d) > 9.2e18) fail(where.text() + "Unable to read Int");
+      return static_cast<long long>(std::nearbyint(d));  // half to even
+    }
+    default:
+      fail(where.text() + "Unable to read Int");
+  }
+}
+
+int asInt(Value v, const Where& where) {
   long long x = asInteger(v, where);
   if (x > std::numeric_limits<int>::max() || x < std::numeric_limits<int>::min()) {
-    fail(where + "integer out of range");
+    fail(where.text() + "integer out of range");
   }
   return static_cast<int>(x);
 }
 
-double asDouble(const Json& v, const std::string& where) {
-  if (!v.is_number()) fail(where + "Unable to read Double");
-  return v.get<double>();
+double asDouble(Value v, const Where& where) {
+  switch (v.type()) {
+    case element_type::INT64:
+      return static_cast<double>(v.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return static_cast<double>(v.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return v.get_double().value_unsafe();
+    default:
+      fail(where.text() + "Unable to read Double");
+  }
 }
 
-bool asBool(const Json& v, const std::string& where) {
-  if (!v.is_boolean()) fail(where + "Unable to read Bool");
-  return v.get<bool>();
+bool asBool(Value v, const Where& where) {
+  if (!isA(v, element_type::BOOL)) fail(where.text() + "Unable to read Bool");
+  return v.get_bool().value_unsafe();
 }
 
-std::vector<std::string> asStringList(const Json& v, const std::string& where) {
-  if (!v.is_array()) fail(where + "Unable to read list");
+simdjson::dom::array asArray(Value v, const Where& where) {
+  if (!isA(v, element_type::ARRAY)) fail(where.text() + "Unable to read list");
+  return v.get_array().value_unsafe();
+}
+
+std::vector<std::string> asStringList(Value v, const Where& where) {
   std::vector<std::string> out;
-  for (const auto& e : v) out.push_back(asString(e, where));
+  for (Value e : asArray(v, where)) out.push_back(asString(e, where));
   return out;
 }
 
-const Json& asObject(const Json& v, const std::string& where) {
-  if (!v.is_object()) fail(where + "Unable to read JSObject");
-  return v;
+simdjson::dom::object asObject(Value v, const Where& where) {
+  if (!isA(v, element_type::OBJECT)) fail(where.text() + "Unable to read JSObject");
+  return v.get_object().value_unsafe();
 }
 
 // Field readers bound to one object and its error description.
 class Fields {
  public:
-  Fields(const Json& obj, std::string desc) : obj_(obj), desc_(std::move(desc)) {}
-  const Json& raw(const std::string& k) const { return requireKey(obj_, k, desc_); }
-  std::string where(const std::string& k) const { return desc_ + ": key '" + k + "': "; }
-  std::string str(const std::string& k) const { return asString(raw(k), where(k)); }
-  int integer(const std::string& k) const { return asInt(raw(k), where(k)); }
-  double dbl(const std::string& k) const { return asDouble(raw(k), where(k)); }
-  bool boolean(const std::string& k) const { return asBool(raw(k), where(k)); }
-  std::vector<std::string> strings(const std::string& k) const {
+  Fields(simdjson::dom::object obj, std::string desc) : obj_(obj), desc_(std::move(desc)) {}
+  Value raw(std::string_view k) const { return requireKey(obj_, k, desc_); }
+  Where where(std::string_view k) const { return Where(desc_, k); }
+  std::string str(std::string_view k) const { return asString(raw(k), where(k)); }
+  int integer(std::string_view k) const { return asInt(raw(k), where(k)); }
+  double dbl(std::string_view k) const { return asDouble(raw(k), where(k)); }
+  bool boolean(std::string_view k) const { return asBool(raw(k), where(k)); }
+  std::vector<std::string> strings(std::string_view k) const {
     return asStringList(raw(k), where(k));
   }
-  const Json& object(const std::string& k) const { return asObject(raw(k), where(k)); }
+  simdjson::dom::object object(std::string_view k) const { return asObject(raw(k), where(k)); }
+  simdjson::dom::array list(std::string_view k) const { return asArray(raw(k), where(k)); }
   // Optional: missing or null gives nothing.
-  const Json* maybe(const std::string& k) const {
-    auto it = obj_.find(k);
-    if (it == obj_.end() || it->is_null()) return nullptr;
-    return &*it;
+  std::optional<Value> maybe(std::string_view k) const {
+    auto v = findKey(obj_, k);
+    if (!v || isNull(*v)) return std::nullopt;
+    return v;
   }
-  const Json& obj() const { return obj_; }
+  simdjson::dom::object obj() const { return obj_; }
 
  private:
-  const Json& obj_;
+  simdjson::dom::object obj_;
   std::string desc_;
 };
 
-ISpec parseISpec(const Json& v, const std::string& where) {
+ISpec parseISpec(Value v, const Where& where) {
   Fields f(asObject(v, where), "invalid ispec");
   return ISpec{f.integer("memory-size"), f.integer("cpu-count"), f.integer("disk-size"),
                f.integer("disk-count"),  f.integer("nic-count"), f.integer("spindle-use")};
 }
 
-IPolicy parseIPolicy(const Json& v, const std::string& where) {
+IPolicy parseIPolicy(Value v, const Where& where) {
   Fields f(asObject(v, where), "invalid ipolicy");
   IPolicy p;
-  const Json& mm = f.raw("minmax");
-  if (!mm.is_array()) fail(f.where("minmax") + "Unable to read list");
-  for (const auto& e : mm) {
+  for (Value e : f.list("minmax")) {
     Fields m(asObject(e, f.where("minmax")), "invalid minmax");
     p.minMax.push_back({parseISpec(m.raw("min"), m.where("min")),
                         parseISpec(m.raw("max"), m.where("max"))});
@@ -142,7 +197,7 @@ IPolicy parseIPolicy(const Json& v, const std::string& where) {
   p.stdSpec = parseISpec(f.raw("std"), f.where("std"));
   for (const auto& name : f.strings("disk-templates")) {
     auto dt = diskTemplateFromName(name);
-    if (!dt) fail(f.where("disk-templates") + "Invalid disk template '" + name + "'");
+    if (!dt) fail(f.where("disk-templates").text() + "Invalid disk template '" + name + "'");
     p.diskTemplates.push_back(*dt);
   }
   p.vcpuRatio = f.dbl("vcpu-ratio");
@@ -150,14 +205,14 @@ IPolicy parseIPolicy(const Json& v, const std::string& where) {
   return p;
 }
 
-Group parseGroup(const std::string& uuid, const Json& v) {
+Group parseGroup(const std::string& uuid, Value v) {
   Fields f(asObject(v, "invalid data for group '" + uuid + "': "),
            "invalid data for group '" + uuid + "'");
   Group g;
   g.uuid = uuid;
   g.name = f.str("name");
   auto pol = allocPolicyFromName(f.str("alloc_policy"));
-  if (!pol) fail(f.where("alloc_policy") + "Invalid alloc policy");
+  if (!pol) fail(f.where("alloc_policy").text() + "Invalid alloc policy");
   g.allocPolicy = *pol;
   g.networks = f.strings("networks");
   g.ipolicy = parseIPolicy(f.raw("ipolicy"), f.where("ipolicy"));
@@ -165,7 +220,7 @@ Group parseGroup(const std::string& uuid, const Json& v) {
   return g;
 }
 
-Node parseNode(const std::string& name, const Json& v,
+Node parseNode(const std::string& name, Value v,
                const std::unordered_map<std::string, int>& groupIdx) {
   const std::string desc = "invalid data for node '" + name + "'";
   Fields f(asObject(v, desc + ": "), desc);
@@ -173,14 +228,14 @@ Node parseNode(const std::string& name, const Json& v,
   const bool drained = f.boolean("drained");
   const std::string guuid = f.str("group");
   bool vmCapable = true;
-  if (const Json* vc = f.maybe("vm_capable")) vmCapable = asBool(*vc, f.where("vm_capable"));
+  if (auto vc = f.maybe("vm_capable")) vmCapable = asBool(*vc, f.where("vm_capable"));
   auto git = groupIdx.find(guuid);
   if (git == groupIdx.end()) {
     fail("Unknown group '" + guuid + "' for node " + name, ErrorCode::kNotFound);
   }
   Fields nd(f.object("ndparams"), desc);
   std::vector<std::string> tags;
-  if (const Json* t = f.maybe("tags")) tags = asStringList(*t, f.where("tags"));
+  if (auto t = f.maybe("tags")) tags = asStringList(*t, f.where("tags"));
   const bool excl = nd.boolean("exclusive_storage");
   const bool live = !offline && vmCapable;
   int spTotal = 0;
@@ -203,11 +258,11 @@ Node parseNode(const std::string& name, const Json& v,
   return n;
 }
 
-Nic parseNic(const std::string& inst, const Json& v, const std::string& where) {
-  Fields f(asObject(v, where), where);
+Nic parseNic(const std::string& inst, Value v, const Where& where) {
+  Fields f(asObject(v, where), where.text());
   Nic nic;
   auto opt = [&](const char* k) -> std::optional<std::string> {
-    if (const Json* x = f.maybe(k)) return asString(*x, f.where(k));
+    if (auto x = f.maybe(k)) return asString(*x, f.where(k));
     return std::nullopt;
   };
   nic.mac = opt("mac");
@@ -224,39 +279,35 @@ Nic parseNic(const std::string& inst, const Json& v, const std::string& where) {
 }
 
 // htools' parseBaseInstance: the keys every instance and allocation carry.
-Instance parseBaseInstance(const std::string& name, const Json& obj) {
+Instance parseBaseInstance(const std::string& name, simdjson::dom::object obj) {
   const std::string desc = "invalid data for instance '" + name + "'";
   Fields f(obj, desc);
   Instance inst;
   inst.name = inst.alias = name;
   inst.dsk = f.integer("disk_space_total");
-  const Json& disks = f.raw("disks");
-  if (!disks.is_array()) fail(f.where("disks") + "Unable to read list");
-  for (const auto& d : disks) {
+  for (Value d : f.list("disks")) {
     Fields df(asObject(d, f.where("disks")), desc);
     Disk disk;
     disk.size = df.integer("size");
-    if (const Json* sp = df.maybe("spindles")) disk.spindles = asInt(*sp, df.where("spindles"));
+    if (auto sp = df.maybe("spindles")) disk.spindles = asInt(*sp, df.where("spindles"));
     inst.disks.push_back(disk);
   }
   inst.mem = f.integer("memory");
   inst.vcpus = f.integer("vcpus");
   inst.allTags = f.strings("tags");
   auto dt = diskTemplateFromName(f.str("disk_template"));
-  if (!dt) fail(f.where("disk_template") + "Invalid disk template");
+  if (!dt) fail(f.where("disk_template").text() + "Invalid disk template");
   inst.diskTemplate = *dt;
   inst.spindleUse = f.integer("spindle_use");
-  const Json& nics = f.raw("nics");
-  if (!nics.is_array()) fail(f.where("nics") + "Unable to read list");
-  for (const auto& n : nics) inst.nics.push_back(parseNic(name, n, f.where("nics")));
+  for (Value n : f.list("nics")) inst.nics.push_back(parseNic(name, n, f.where("nics")));
   inst.runState = RunState::kRunning;  // missing or invalid admin_state = up
-  if (auto it = obj.find("admin_state"); it != obj.end() && it->is_string()) {
-    const auto s = it->get<std::string>();
-    if (s == "down") inst.runState = RunState::kAdminDown;
-    if (s == "offline") inst.runState = RunState::kAdminOffline;
+  if (auto st = findKey(obj, "admin_state"); st && isA(*st, element_type::STRING)) {
+    const std::string_view state = st->get_string().value_unsafe();
+    if (state == "down") inst.runState = RunState::kAdminDown;
+    if (state == "offline") inst.runState = RunState::kAdminOffline;
   }
-  if (auto it = obj.find("forthcoming"); it != obj.end() && it->is_boolean()) {
-    inst.forthcoming = it->get<bool>();
+  if (auto fc = findKey(obj, "forthcoming"); fc && isA(*fc, element_type::BOOL)) {
+    inst.forthcoming = fc->get_bool().value_unsafe();
   }
   inst.movable = supportsMoves(inst.diskTemplate);
   for (auto& d : inst.disks) {
@@ -289,14 +340,14 @@ int foundIdx(const T* item, const std::string& error) {
   return item->idx;
 }
 
-AllocateRequest parseAllocEntry(const Json& entry, const Fields& request,
+AllocateRequest parseAllocEntry(simdjson::dom::object entry, const Fields& request,
                                 const std::string& desc,
                                 const std::vector<std::string>& excl,
                                 const std::vector<std::string>& desired) {
   Fields r(entry, desc);
   AllocateRequest a;
   const std::string name = r.str("name");
-  if (const Json* g = request.maybe("group_name")) {
+  if (auto g = request.maybe("group_name")) {
     a.groupName = asString(*g, request.where("group_name"));
   }
   a.requiredNodes = r.integer("required_nodes");
@@ -305,290 +356,71 @@ AllocateRequest parseAllocEntry(const Json& entry, const Fields& request,
   return a;
 }
 
-// One entry of a top-level section ("nodes": {name: entry}); a repeated
-// name keeps its first place and takes the last value, as a JSON object
-// read into a map would.
-template <typename Entry>
-class SectionEntries {
- public:
-  void put(const std::string& name, Entry entry) {
-    auto [it, fresh] = position_.try_emplace(name, entries_.size());
+// The members of a section ("nodes": {name: ...}) in input order, a
+// repeated name in its first place with its last value.
+std::vector<std::pair<std::string, Value>> entriesOf(simdjson::dom::object section) {
+  std::vector<std::pair<std::string, Value>> entries;
+  std::unordered_map<std::string_view, std::size_t> position;
+  for (auto field : section) {
+    auto [it, fresh] = position.try_emplace(field.key, entries.size());
     if (fresh) {
-      entries_.push_back(std::move(entry));
+      entries.emplace_back(std::string(field.key), field.value);
     } else {
-      entries_[it->second] = std::move(entry);
+      entries[it->second].second = field.value;
     }
   }
-  void clear() {
-    entries_.clear();
-    position_.clear();
-  }
-  std::vector<Entry>& entries() { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-  std::unordered_map<std::string, std::size_t> position_;
-};
-
-// A node name an instance refers to, or why it could not be read; looked up
-// once every node is known, in the order the checks would have run.
-struct PendingNodeName {
-  std::string name;
-  std::optional<ParseError> error;
-};
-
-// An instance as read from its entry, before its nodes are looked up.
-struct InstanceEntry {
-  std::string name;
-  std::optional<ParseError> error;
-  Instance instance;
-  std::vector<PendingNodeName> nodes;  // primary, then secondary if any
-};
-
-InstanceEntry readInstance(const std::string& name, const Json& value) {
-  InstanceEntry e;
-  e.name = name;
-  try {
-    const Json& obj = asObject(value, "invalid data for instance '" + name + "': ");
-    e.instance = parseBaseInstance(name, obj);
-    Fields f(obj, "invalid data for instance '" + name + "'");
-    const Json& nl = f.raw("nodes");
-    if (!nl.is_array()) fail(f.where("nodes") + "Unable to read list");
-    if (nl.empty()) fail("empty node list for instance " + name);
-    for (std::size_t i = 0; i < std::min<std::size_t>(nl.size(), 2); ++i) {
-      PendingNodeName n;
-      try {
-        n.name = asString(nl[i], f.where("nodes"));
-      } catch (const ParseError& pe) {
-        n.error = pe;
-      }
-      e.nodes.push_back(std::move(n));
-    }
-  } catch (const ParseError& pe) {
-    e.error = pe;
-  }
-  return e;
+  return entries;
 }
 
-// SAX reader of the whole request. The small members go into a DOM; the
-// entries of "nodegroups", "nodes" and "instances" are read one at a time
-// into a DOM of their own, in input order (it decides indices and so
-// tie-breaks), and each instance is turned into the model at once, so a
-// request of 20,000 instances never holds them all as JSON. The DOM keeps
-// an empty object in their place, so its key checks stay the same. A member
-// whose value is not an object stays in the DOM and fails its type check
-// there.
-class RequestReader {
- public:
-  using number_integer_t = Json::number_integer_t;
-  using number_unsigned_t = Json::number_unsigned_t;
-  using number_float_t = Json::number_float_t;
-  using string_t = Json::string_t;
-  using binary_t = Json::binary_t;
-
-  explicit RequestReader(Json& top) : dom_(top, true) {}
-
-  bool null() { return value([&](auto& p) { return p.null(); }); }
-  bool boolean(bool v) { return value([&](auto& p) { return p.boolean(v); }); }
-  bool number_integer(number_integer_t v) {
-    return value([&](auto& p) { return p.number_integer(v); });
-  }
-  bool number_unsigned(number_unsigned_t v) {
-    return value([&](auto& p) { return p.number_unsigned(v); });
-  }
-  bool number_float(number_float_t v, const string_t& s) {
-    return value([&](auto& p) { return p.number_float(v, s); });
-  }
-  bool string(string_t& v) { return value([&](auto& p) { return p.string(v); }); }
-  bool binary(binary_t& v) { return value([&](auto& p) { return p.binary(v); }); }
-
-  bool start_object(std::size_t n) {
-    if (entry_) return open([&](auto& p) { return p.start_object(n); });
-    if (section_ != Section::kNone && sectionDepth_ == 0) {
-      // The section's own object: its entries are read one by one.
-      clearSection(section_);
-      sectionDepth_ = 1;
-      ++domDepth_;
-      return dom_.start_object(0);
-    }
-    if (sectionDepth_ == 1) return beginEntry([&](auto& p) { return p.start_object(n); }, true);
-    ++domDepth_;
-    return dom_.start_object(n);
-  }
-  bool start_array(std::size_t n) {
-    if (entry_) return open([&](auto& p) { return p.start_array(n); });
-    if (sectionDepth_ == 1) return beginEntry([&](auto& p) { return p.start_array(n); }, true);
-    leaveSectionKey();
-    ++domDepth_;
-    return dom_.start_array(n);
-  }
-  bool end_object() {
-    if (entry_) return close([&](auto& p) { return p.end_object(); });
-    if (sectionDepth_ == 1) {
-      section_ = Section::kNone;
-      sectionDepth_ = 0;
-    }
-    --domDepth_;
-    return dom_.end_object();
-  }
-  bool end_array() {
-    if (entry_) return close([&](auto& p) { return p.end_array(); });
-    --domDepth_;
-    return dom_.end_array();
-  }
-  bool key(string_t& k) {
-    if (entry_) return entry_->parser.key(k);
-    if (sectionDepth_ == 1) {
-      entryName_ = k;
-      return true;
-    }
-    if (domDepth_ == 1) section_ = sectionNamed(k);
-    return dom_.key(k);
-  }
-  bool parse_error(std::size_t pos, const std::string& token,
-                   const nlohmann::detail::exception& ex) {
-    return dom_.parse_error(pos, token, ex);
-  }
-
-  std::vector<std::pair<std::string, Json>>& groups() { return groups_.entries(); }
-  std::vector<std::pair<std::string, Json>>& nodes() { return nodes_.entries(); }
-  std::vector<InstanceEntry>& instances() { return instances_.entries(); }
-
- private:
-  enum class Section { kNone, kGroups, kNodes, kInstances };
-
-  struct Entry {
-    Json value;
-    nlohmann::detail::json_sax_dom_parser<Json> parser{value, true};
-    int depth = 0;
-  };
-
-  static Section sectionNamed(const std::string& k) {
-    if (k == "nodegroups") return Section::kGroups;
-    if (k == "nodes") return Section::kNodes;
-    if (k == "instances") return Section::kInstances;
-    return Section::kNone;
-  }
-
-  // A scalar: inside an entry, a whole entry, or a DOM value.
-  template <typename Event>
-  bool value(Event event) {
-    if (entry_) return event(entry_->parser);
-    if (sectionDepth_ == 1) return beginEntry(event, false);
-    leaveSectionKey();
-    return event(dom_);
-  }
-  // A member named like a section whose value is not an object.
-  void leaveSectionKey() {
-    if (section_ != Section::kNone && sectionDepth_ == 0) {
-      clearSection(section_);
-      section_ = Section::kNone;
-    }
-  }
-  template <typename Event>
-  bool beginEntry(Event event, bool opens) {
-    entry_ = std::make_unique<Entry>();
-    const bool ok = event(entry_->parser);
-    if (opens) {
-      entry_->depth = 1;
-    } else {
-      finishEntry();
-    }
-    return ok;
-  }
-  template <typename Event>
-  bool open(Event event) {
-    ++entry_->depth;
-    return event(entry_->parser);
-  }
-  template <typename Event>
-  bool close(Event event) {
-    const bool ok = event(entry_->parser);
-    if (--entry_->depth == 0) finishEntry();
-    return ok;
-  }
-  void finishEntry() {
-    std::unique_ptr<Entry> done = std::move(entry_);
-    switch (section_) {
-      case Section::kGroups:
-        groups_.put(entryName_, {entryName_, std::move(done->value)});
-        break;
-      case Section::kNodes:
-        nodes_.put(entryName_, {entryName_, std::move(done->value)});
-        break;
-      case Section::kInstances:
-        instances_.put(entryName_, readInstance(entryName_, done->value));
-        break;
-      case Section::kNone:
-        break;
-    }
-  }
-  void clearSection(Section s) {
-    if (s == Section::kGroups) groups_.clear();
-    if (s == Section::kNodes) nodes_.clear();
-    if (s == Section::kInstances) instances_.clear();
-  }
-
-  nlohmann::detail::json_sax_dom_parser<Json> dom_;
-  int domDepth_ = 0;  // open containers of the DOM; its members sit at 1
-  Section section_ = Section::kNone;
-  int sectionDepth_ = 0;  // 1 while inside a section's object
-  std::string entryName_;
-  std::unique_ptr<Entry> entry_;
-  SectionEntries<std::pair<std::string, Json>> groups_;
-  SectionEntries<std::pair<std::string, Json>> nodes_;
-  SectionEntries<InstanceEntry> instances_;
-};
-
 ParsedRequest parse(std::string_view body, const LoadOptions& options) {
-  Json decoded;
-  RequestReader reader(decoded);
-  try {
-    Json::sax_parse(body, &reader);
-  } catch (const Json::exception& e) {
-    fail(std::string("Parsing input IAllocator message: Invalid JSON: ") + e.what());
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(body);
+  Value root;
+  if (auto error = parser.parse(padded).get(root)) {
+    fail(std::string("Parsing input IAllocator message: Invalid JSON: ") +
+         simdjson::error_message(error));
   }
-  if (!decoded.is_object()) fail("Parsing input IAllocator message: Unable to read JSObject");
-  Fields top(decoded, "invalid iallocator message");
-  const Json& requestObj = top.object("request");
+  if (!isA(root, element_type::OBJECT)) {
+    fail("Parsing input IAllocator message: Unable to read JSObject");
+  }
+  Fields top(root.get_object().value_unsafe(), "invalid iallocator message");
+  const simdjson::dom::object requestObj = top.object("request");
   Fields request(requestObj, "invalid request dict");
 
   ParsedRequest out;
   ClusterData& cd = out.cluster;
   std::unordered_map<std::string, int> ktg, ktn, kti;
-  top.object("nodegroups");
-  for (const auto& [key, value] : reader.groups()) {
+  for (const auto& [key, value] : entriesOf(top.object("nodegroups"))) {
     Group g = parseGroup(key, value);
     g.idx = static_cast<int>(cd.groups.size());
     ktg.emplace(key, g.idx);
     cd.groups.push_back(std::move(g));
   }
-  top.object("nodes");
-  for (const auto& [key, value] : reader.nodes()) {
+  for (const auto& [key, value] : entriesOf(top.object("nodes"))) {
     Node n = parseNode(key, value, ktg);
     n.idx = static_cast<int>(cd.nodes.size());
     ktn.emplace(key, n.idx);
     cd.nodes.emplace(n.idx, std::move(n));
   }
-  top.object("instances");
-  for (InstanceEntry& entry : reader.instances()) {
-    if (entry.error) throw *entry.error;
-    Instance& inst = entry.instance;
-    for (std::size_t i = 0; i < entry.nodes.size(); ++i) {
-      if (entry.nodes[i].error) throw *entry.nodes[i].error;
-      const int node = lookupNode(ktn, entry.name, entry.nodes[i].name);
-      (i == 0 ? inst.pNode : inst.sNode) = node;
-    }
-    if (entry.nodes.size() < 2) inst.sNode = kNoNode;
+  for (const auto& [name, value] : entriesOf(top.object("instances"))) {
+    const auto obj = asObject(value, "invalid data for instance '" + name + "': ");
+    Instance inst = parseBaseInstance(name, obj);
+    Fields f(obj, "invalid data for instance '" + name + "'");
+    const auto nl = f.list("nodes");
+    if (nl.size() == 0) fail("empty node list for instance " + name);
+    inst.pNode = lookupNode(ktn, name, asString(nl.at(0).value_unsafe(), f.where("nodes")));
+    inst.sNode = nl.size() > 1
+                     ? lookupNode(ktn, name, asString(nl.at(1).value_unsafe(), f.where("nodes")))
+                     : kNoNode;
     inst.idx = static_cast<int>(cd.instances.size());
-    kti.emplace(entry.name, inst.idx);
+    kti.emplace(name, inst.idx);
     cd.instances.emplace(inst.idx, std::move(inst));
   }
   cd.tags = top.strings("cluster_tags");
-  const Json& hvs = top.raw("enabled_hypervisors");
-  if (!hvs.is_array()) fail(top.where("enabled_hypervisors") + "Unable to read list");
-  if (!hvs.empty() && hvs[0].is_string()) {
-    for (auto& [i, n] : cd.nodes) n.hypervisor = hvs[0].get<std::string>();
+  const auto hvs = top.list("enabled_hypervisors");
+  if (hvs.size() > 0 && isA(hvs.at(0).value_unsafe(), element_type::STRING)) {
+    const std::string hv(hvs.at(0).value_unsafe().get_string().value_unsafe());
+    for (auto& [i, n] : cd.nodes) n.hypervisor = hv;
   }
   cd.ipolicy = defaultIPolicy();
   out.warnings = finalizeCluster(cd, options);
@@ -600,7 +432,7 @@ ParsedRequest parse(std::string_view body, const LoadOptions& options) {
   if (type == "allocate") {
     AllocateRequest a = parseAllocEntry(requestObj, request, "invalid request dict", excl,
                                         desired);
-    if (const Json* r = request.maybe("restrict-to-nodes")) {
+    if (auto r = request.maybe("restrict-to-nodes")) {
       a.restrictToNodes = asStringList(*r, request.where("restrict-to-nodes"));
     }
     out.request = std::move(a);
@@ -628,14 +460,12 @@ ParsedRequest parse(std::string_view body, const LoadOptions& options) {
     }
     const std::string mode = request.str("evac_mode");
     auto m = evacModeFromName(mode);
-    if (!m) fail(request.where("evac_mode") + "Invalid evacuation mode '" + mode + "'");
+    if (!m) fail(request.where("evac_mode").text() + "Invalid evacuation mode '" + mode + "'");
     e.mode = *m;
     out.request = std::move(e);
   } else if (type == "multi-allocate") {
     MultiAllocateRequest m;
-    const Json& entries = request.raw("instances");
-    if (!entries.is_array()) fail(request.where("instances") + "Unable to read list");
-    for (const auto& e : entries) {
+    for (Value e : request.list("instances")) {
       m.entries.push_back(parseAllocEntry(asObject(e, request.where("instances")), request,
                                           "invalid request dict", excl, desired));
     }

@@ -13,7 +13,8 @@ class LuClusterDestroy : public LogicalUnit {
 
   void checkPrereq() override {
     if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     const auto nodes = doc.value("nodes", json::object());
     const std::string master = doc.value("/cluster/master_node"_json_pointer, "");
     if (nodes.size() != 1 || !nodes.contains(master)) {

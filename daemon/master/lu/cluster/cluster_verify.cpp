@@ -26,7 +26,8 @@ class LuClusterVerify : public LogicalUnit {
       return json::object();
     }
     jobsToSubmit.push_back({child("OP_CLUSTER_VERIFY_CONFIG", false, nullptr)});
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     int distance = 0;
     for (const auto& [uuid, group] : core::cluster::objectMember(doc, "nodegroups").items()) {
       (void)group;

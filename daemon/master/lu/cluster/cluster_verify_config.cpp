@@ -30,7 +30,8 @@ class LuClusterVerifyConfig : public LogicalUnit {
 
   json exec() override {
     verify::Reporter reporter(op, feedback);
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     feedback.message("* Verifying cluster config");
     verifyConfig(reporter, doc);
     // Nodes talk CURVE with keys, not X509: no certificate of Ganeti's

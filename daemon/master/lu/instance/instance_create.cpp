@@ -77,14 +77,14 @@ class LuInstanceCreate : public LogicalUnit {
 
   void checkPrereq() override {
     if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    doc_ = services.config->get("");
-    const json cluster = doc_.value("cluster", json::object());
+    config_ = services.config->document();
+    const json cluster = doc().value("cluster", json::object());
     name_ = op.getString("instance_name");
     if (op.getString("mode") != "create") {
       throw PrereqError("Instance " + op.getString("mode") + " is not implemented yet",
                         sdk::ErrorCode::kInvalid);
     }
-    if (!instanceUuidByName(doc_, name_).empty()) {
+    if (!instanceUuidByName(doc(), name_).empty()) {
       throw PrereqError("Instance '" + name_ + "' is already in the cluster",
                         sdk::ErrorCode::kExists);
     }
@@ -119,8 +119,8 @@ class LuInstanceCreate : public LogicalUnit {
     auto pnode = op.optString("pnode");
     requireAllocatorOrNode(op.optString("iallocator"), pnode);
     if (!pnode) pnode = nodeFromAllocator();
-    pnodeUuid_ = nodeUuidByName(doc_, *pnode);
-    const json& node = doc_.at("nodes").at(pnodeUuid_);
+    pnodeUuid_ = nodeUuidByName(doc(), *pnode);
+    const json& node = doc().at("nodes").at(pnodeUuid_);
     pnodeName_ = node.value("name", "");
     requireOnlineNode(node);
     if (node.value("drained", false)) {
@@ -140,7 +140,7 @@ class LuInstanceCreate : public LogicalUnit {
       const json proposed = {
           {"os", os_},
           {"osparams", op.get("osparams").is_object() ? op.get("osparams") : json::object()}};
-      requireValidOsParams(services, node, os_, filledOsparams(doc_, proposed),
+      requireValidOsParams(services, node, os_, filledOsparams(doc(), proposed),
                            op.getBool("force_variant"));
     }
     if (op.getBool("start")) {
@@ -152,7 +152,7 @@ class LuInstanceCreate : public LogicalUnit {
   json exec() override {
     const double now = nowSeconds();
     const std::string uuid = core::cluster::newUuid();
-    const json cluster = doc_.value("cluster", json::object());
+    const json cluster = doc().value("cluster", json::object());
     json diskObjects = json::array();
     for (std::size_t i = 0; i < disks_.size(); ++i) {
       diskObjects.push_back(diskObject(cluster, i, now));
@@ -178,9 +178,16 @@ class LuInstanceCreate : public LogicalUnit {
                      {"tags", op.get("tags")}};
     for (const auto& d : diskObjects) instance["disks"].push_back(d["uuid"]);
 
-    // The description the node needs, before the config knows the instance.
-    json trial = doc_;
+    // The description the node needs, before the config knows the instance:
+    // the config with this instance and its disks in place of all the
+    // others (a new instance refers to none of them; copying them all would
+    // make each add cost as much as the cluster is large).
+    json trial = json::object();
+    for (const auto& [key, value] : doc().items()) {
+      if (key != "instances" && key != "disks") trial[key] = value;
+    }
     trial["instances"][uuid] = instance;
+    trial["disks"] = json::object();
     for (const auto& d : diskObjects) trial["disks"][d["uuid"].get<std::string>()] = d;
     InstanceDescription description = describeInstance(trial, uuid);
 
@@ -197,7 +204,7 @@ class LuInstanceCreate : public LogicalUnit {
     for (const auto& d : diskObjects) {
       change.push_back(StoreOp::put(jsonPointer({"disks", d["uuid"].get<std::string>()}), d));
     }
-    bumpCluster(doc_, change, now);
+    bumpCluster(doc(), change, now);
     commitAndDistribute(services, change, feedback);
     if (!diskObjects.empty()) feedback.message("adding disks to cluster config");
     if (services.locks != nullptr) {
@@ -263,7 +270,7 @@ class LuInstanceCreate : public LogicalUnit {
   // No node given: the opcode's allocator or the cluster's default picks
   // one (Ganeti's _RunAllocator).
   std::string nodeFromAllocator() {
-    const auto allocator = chooseAllocator(doc_, op.optString("iallocator"));
+    const auto allocator = chooseAllocator(doc(), op.optString("iallocator"));
     if (!allocator) {
       throw PrereqError(
           "No iallocator or node given and no cluster-wide default iallocator found; please "
@@ -281,7 +288,7 @@ class LuInstanceCreate : public LogicalUnit {
                          {"tags", op.get("tags")},
                          {"hypervisor", hypervisor_},
                          {"group_name", op.has("group_name") ? op.get("group_name") : json(nullptr)}};
-    const auto nodes = allocateNodes(services, doc_, *allocator, allocateRequest(doc_, create),
+    const auto nodes = allocateNodes(services, doc(), *allocator, allocateRequest(doc(), create),
                                      static_cast<std::size_t>(requiredNodes(template_)));
     std::string names;
     for (const auto& n : nodes) names += (names.empty() ? "" : ", ") + n;
@@ -292,7 +299,7 @@ class LuInstanceCreate : public LogicalUnit {
 
   // A MAC given by the operator must be new to the cluster.
   void checkMacs() const {
-    const std::set<std::string> inUse = macsInUse(doc_);
+    const std::set<std::string> inUse = macsInUse(doc());
     for (const auto& nic : op.get("nics")) {
       const std::string mac = nic.is_object() ? nic.value("mac", "auto") : "auto";
       if (mac != "auto" && mac != "generate" && inUse.count(mac)) {
@@ -322,7 +329,7 @@ class LuInstanceCreate : public LogicalUnit {
     const json probe = {{"hypervisor", hypervisor_},
                         {"os", op.optString("os_type").value_or("")},
                         {"hvparams", own}};
-    requireValidHypervisorParams(services, hypervisor_, filledHvparams(doc_, probe));
+    requireValidHypervisorParams(services, hypervisor_, filledHvparams(doc(), probe));
   }
 
   void buildBeparams() {
@@ -344,7 +351,7 @@ class LuInstanceCreate : public LogicalUnit {
       customBeparams_[key] = *value;
     }
     json probe = {{"beparams", customBeparams_}};
-    beparams_ = filledBeparams(doc_, probe);
+    beparams_ = filledBeparams(doc(), probe);
     if (beparams_.value("minmem", 0) > beparams_.value("maxmem", 0)) {
       throw PrereqError("Minimum memory (" + beparams_["minmem"].dump() +
                             ") cannot be greater than maximum memory (" +
@@ -377,7 +384,7 @@ class LuInstanceCreate : public LogicalUnit {
   json nicObjects(const json& cluster) const {
     json nics = json::array();
     const std::string prefix = cluster.value("mac_prefix", "aa:00:00");
-    std::set<std::string> macs = macsInUse(doc_);
+    std::set<std::string> macs = macsInUse(doc());
     for (const auto& nic : op.get("nics")) {
       json object = {{"uuid", core::cluster::newUuid()}, {"nicparams", json::object()}};
       std::string mac = nic.value("mac", "auto");
@@ -422,7 +429,9 @@ class LuInstanceCreate : public LogicalUnit {
     json name;
   };
 
-  json doc_;
+  // The config as the prerequisites read it (shared, read-only).
+  const json& doc() const { return *config_; }
+  std::shared_ptr<const json> config_ = std::make_shared<const json>(json::object());
   std::string name_, template_, hypervisor_, pnodeUuid_, pnodeName_, os_;
   std::vector<DiskRequest> disks_;
   json customBeparams_, beparams_;

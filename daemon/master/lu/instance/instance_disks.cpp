@@ -44,7 +44,7 @@ class LuInstanceGrowDisk : public InstanceLogicalUnit {
           sdk::ErrorCode::kInvalid);
     }
     diskUuid_ = diskUuids[index_].get<std::string>();
-    const json& disk = doc_.at("disks").at(diskUuid_);
+    const json& disk = doc().at("disks").at(diskUuid_);
     const std::string devType = disk.value("dev_type", "");
     if (devType == "diskless" || devType == "blockdev") {
       throw PrereqError("Instance's disk layout " + devType + " does not support growing",
@@ -69,7 +69,7 @@ class LuInstanceGrowDisk : public InstanceLogicalUnit {
   json exec() override {
     feedback.message("Growing disk " + std::to_string(index_) + " of instance '" + name_ +
                      "' by " + formatUnit(delta_) + " to " + formatUnit(target_));
-    const InstanceDescription description = describeInstance(doc_, uuid_);
+    const InstanceDescription description = describeInstance(doc(), uuid_);
     const json& disk = description.disks.at(index_);
     // Every node first checks that the space is there, so a grow that
     // cannot finish everywhere changes nothing anywhere.
@@ -97,7 +97,7 @@ class LuInstanceGrowDisk : public InstanceLogicalUnit {
 
  private:
   std::vector<json> diskNodesOfInstance() const {
-    return diskNodes(doc_, instanceObject(), index_);
+    return diskNodes(doc(), instanceObject(), index_);
   }
 
   std::size_t index_ = 0;
@@ -112,10 +112,10 @@ class LuInstanceActivateDisks : public InstanceLogicalUnit {
 
   void checkPrereq() override {
     loadInstance();
-    requireOnlineNode(describeInstance(doc_, uuid_).primaryNode);
+    requireOnlineNode(describeInstance(doc(), uuid_).primaryNode);
   }
 
-  json exec() override { return activateDisks(services, feedback, doc_, uuid_); }
+  json exec() override { return activateDisks(services, feedback, doc(), uuid_); }
 };
 
 class LuInstanceDeactivateDisks : public InstanceLogicalUnit {
@@ -128,9 +128,9 @@ class LuInstanceDeactivateDisks : public InstanceLogicalUnit {
   json exec() override {
     // Ganeti checks here, in exec, and answers with a prerequisite error.
     if (!op.getBool("force")) {
-      requireInstanceState(services, feedback, doc_, uuid_, {"down"}, "cannot shutdown disks");
+      requireInstanceState(services, feedback, doc(), uuid_, {"down"}, "cannot shutdown disks");
     }
-    deactivateDisks(services, feedback, doc_, uuid_, !op.getBool("force"));
+    deactivateDisks(services, feedback, doc(), uuid_, !op.getBool("force"));
     return nullptr;
   }
 };

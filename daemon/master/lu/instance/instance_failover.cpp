@@ -27,23 +27,23 @@ class LuInstanceFailover : public InstanceLogicalUnit {
   void checkPrereq() override {
     loadInstance();
     const json& instance = instanceObject();
-    const std::string layout = diskTemplateOf(doc_, instance);
+    const std::string layout = diskTemplateOf(doc(), instance);
     if (!movableByTemplate(layout)) {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow failovers",
                         sdk::ErrorCode::kState);
     }
-    target_ = checkMoveTarget(services, feedback, doc_, instance, op.optString("target_node"),
+    target_ = checkMoveTarget(services, feedback, doc(), instance, op.optString("target_node"),
                               op.optString("iallocator"), "failover");
-    sourceName_ = describeInstance(doc_, uuid_).primaryNodeName;
+    sourceName_ = describeInstance(doc(), uuid_).primaryNodeName;
     if (instance.value("admin_state", "down") == "up") {
       requireFreeMemory(services, target_.node, instance.value("hypervisor", ""),
-                        filledBeparams(doc_, instance).value("maxmem", 128),
+                        filledBeparams(doc(), instance).value("maxmem", 128),
                         "failing over instance " + name_);
     }
   }
 
   json exec() override {
-    failoverInstance(services, feedback, doc_, uuid_, target_, op.getBool("ignore_consistency"),
+    failoverInstance(services, feedback, doc(), uuid_, target_, op.getBool("ignore_consistency"),
                      std::chrono::seconds(op.getInt("shutdown_timeout")));
     return nullptr;
   }

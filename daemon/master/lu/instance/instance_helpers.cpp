@@ -21,14 +21,14 @@ constexpr std::chrono::seconds kStartTimeout{300};
 
 void InstanceLogicalUnit::expandNames() {
   name_ = op.getString("instance_name");
-  if (services.config != nullptr) requireInstance(services.config->get(""), name_);
+  if (services.config != nullptr) requireInstance(*services.config->document(), name_);
   neededLocks[core::locking::Level::kInstance] = {false, {name_}};
 }
 
 std::map<std::string, std::string> InstanceLogicalUnit::hooksEnv() const {
   std::map<std::string, std::string> env;
-  if (!uuid_.empty() && doc_.contains("instances") && doc_["instances"].contains(uuid_)) {
-    env = instanceHooksEnv(doc_, uuid_);
+  if (!uuid_.empty() && doc().contains("instances") && doc().at("instances").contains(uuid_)) {
+    env = instanceHooksEnv(doc(), uuid_);
   }
   for (auto& [key, value] : extraHooksEnv()) env[key] = value;
   return env;
@@ -36,12 +36,12 @@ std::map<std::string, std::string> InstanceLogicalUnit::hooksEnv() const {
 
 HooksNodes InstanceLogicalUnit::hooksNodes() const {
   std::vector<std::string> nodes = {masterNodeName()};
-  if (!uuid_.empty() && doc_.contains("instances") && doc_["instances"].contains(uuid_)) {
-    const InstanceDescription d = describeInstance(doc_, uuid_);
+  if (!uuid_.empty() && doc().contains("instances") && doc().at("instances").contains(uuid_)) {
+    const InstanceDescription d = describeInstance(doc(), uuid_);
     nodes.push_back(d.primaryNodeName);
     for (const auto& secondary : d.instance.value("secondary_nodes", json::array())) {
-      if (secondary.is_string() && doc_["nodes"].contains(secondary.get<std::string>())) {
-        nodes.push_back(doc_["nodes"][secondary.get<std::string>()].value("name", ""));
+      if (secondary.is_string() && doc().at("nodes").contains(secondary.get<std::string>())) {
+        nodes.push_back(doc().at("nodes").at(secondary.get<std::string>()).value("name", ""));
       }
     }
   }
@@ -135,8 +135,8 @@ std::map<std::string, std::string> instanceHooksEnv(const json& doc, const std::
 
 void InstanceLogicalUnit::loadInstance() {
   if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-  doc_ = services.config->get("");
-  uuid_ = requireInstance(doc_, name_);
+  config_ = services.config->document();
+  uuid_ = requireInstance(doc(), name_);
 }
 
 void commitInstanceChange(MasterServices& services, Feedback& feedback, const std::string& uuid,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -31,13 +32,17 @@ class InstanceLogicalUnit : public LogicalUnit {
  protected:
   /// What a logical unit adds to the instance's hooks environment.
   virtual std::map<std::string, std::string> extraHooksEnv() const { return {}; }
-  /// Reads the config into doc_ and finds the instance (uuid_).
+  /// Takes the config (doc()) and finds the instance (uuid_).
   void loadInstance();
-  const nlohmann::json& instanceObject() const { return doc_.at("instances").at(uuid_); }
+  const nlohmann::json& instanceObject() const { return doc().at("instances").at(uuid_); }
 
   std::string name_;
   std::string uuid_;
-  nlohmann::json doc_;
+  /// The config as the prerequisites read it: shared and read-only, no
+  /// copy of a large cluster's config per job.
+  const nlohmann::json& doc() const { return *config_; }
+  std::shared_ptr<const nlohmann::json> config_ =
+      std::make_shared<const nlohmann::json>(nlohmann::json::object());
 };
 
 /// Every MAC address the instances' NICs have.

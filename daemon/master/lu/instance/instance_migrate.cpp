@@ -40,18 +40,18 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
     loadInstance();
     cleanup_ = op.getBool("cleanup");
     if (cleanup_) {
-      source_ = describeInstance(doc_, uuid_);
+      source_ = describeInstance(doc(), uuid_);
       return;
     }
     const json& instance = instanceObject();
-    const std::string layout = diskTemplateOf(doc_, instance);
+    const std::string layout = diskTemplateOf(doc(), instance);
     if (!movableByTemplate(layout)) {
       throw PrereqError("Instance's disk layout '" + layout + "' does not allow migrations",
                         sdk::ErrorCode::kState);
     }
-    target_ = checkMoveTarget(services, feedback, doc_, instance, op.optString("target_node"),
+    target_ = checkMoveTarget(services, feedback, doc(), instance, op.optString("target_node"),
                               op.optString("iallocator"), "migrate");
-    source_ = describeInstance(doc_, uuid_);
+    source_ = describeInstance(doc(), uuid_);
     hypervisor_ = instance.value("hypervisor", "");
     live_ = op.optString("mode").value_or("live") != "non-live";
     if (op.has("live") && op.get("live").is_boolean()) live_ = op.getBool("live");
@@ -68,19 +68,19 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
     }
     if (failover_ ? instance.value("admin_state", "down") == "up" : true) {
       requireFreeMemory(services, target_.node, hypervisor_,
-                        filledBeparams(doc_, instance).value("minmem", 128),
+                        filledBeparams(doc(), instance).value("minmem", 128),
                         "migrating instance " + name_);
     }
   }
 
   json exec() override {
     if (cleanup_) {
-      cleanupMigration(services, feedback, doc_, uuid_);
+      cleanupMigration(services, feedback, doc(), uuid_);
       return nullptr;
     }
     if (failover_) {
       feedback.info("Can't migrate, instance offline, fallback to failover");
-      failoverInstance(services, feedback, doc_, uuid_, target_, false, std::chrono::seconds(120));
+      failoverInstance(services, feedback, doc(), uuid_, target_, false, std::chrono::seconds(120));
       return nullptr;
     }
     feedback.message("Migrating instance " + name_);
@@ -156,7 +156,7 @@ class LuInstanceMigrate : public InstanceLogicalUnit {
                                {{"instance", instance}, {"success", true}, {"live", live_}},
                                kCallTimeout);
     if (!sourceDone.ok) throw ExecError("Could not finalize instance migration: " + sourceDone.msg);
-    recordNewPrimary(services, feedback, doc_, uuid_, target_.uuid);
+    recordNewPrimary(services, feedback, doc(), uuid_, target_.uuid);
     auto targetDone = callNode(services, target, "instance_finalize_migration_dst",
                                {{"instance", instance}, {"info", migrationInfo}, {"success", true}},
                                kCallTimeout);

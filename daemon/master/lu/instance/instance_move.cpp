@@ -91,7 +91,7 @@ void failoverInstance(MasterServices& services, Feedback& feedback, const json& 
   }
   recordNewPrimary(services, feedback, doc, instanceUuid, target.uuid);
   if (doc.at("instances").at(instanceUuid).value("admin_state", "down") != "up") return;
-  const InstanceDescription moved = describeInstance(services.config->get(""), instanceUuid);
+  const InstanceDescription moved = describeInstance(*services.config->document(), instanceUuid);
   feedback.message("* activating the instance's disks on target node " + target.name);
   feedback.message("* starting the instance on the target node " + target.name);
   try {

@@ -79,7 +79,8 @@ class LuInstanceMultiAlloc : public LogicalUnit {
   // One multi-allocate request for all definitions; what the allocator
   // could not place is reported as failed and not created.
   void placeWithAllocator() {
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     const auto allocator = chooseAllocator(doc, op.optString("iallocator"));
     if (!allocator) {
       throw PrereqError(

@@ -29,14 +29,14 @@ class LuInstancePower : public InstanceLogicalUnit {
     if (instance.value("admin_state", "down") == "offline") {
       throw PrereqError("Instance '" + name_ + "' is marked offline", sdk::ErrorCode::kState);
     }
-    description_ = describeInstance(doc_, uuid_);
+    description_ = describeInstance(doc(), uuid_);
     hypervisor_ = instance.value("hypervisor", "");
     if (!start_) return;
     requireOnlineNode(description_.primaryNode);
     running_ = instanceRunning(services, description_, hypervisor_).value_or(false);
     if (!running_) {
       requireFreeMemory(services, description_.primaryNode, hypervisor_,
-                        filledBeparams(doc_, instance).value("maxmem", 128),
+                        filledBeparams(doc(), instance).value("maxmem", 128),
                         "starting instance " + name_);
     }
   }

@@ -38,16 +38,16 @@ class LuInstanceQueryData : public LogicalUnit {
 
   void checkPrereq() override {
     if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    doc_ = services.config->get("");
+    config_ = services.config->document();
     static_ = op.getBool("static");
     const json names = op.get("instances");
     if (names.is_array() && !names.empty()) {
       for (const auto& name : names) {
         if (!name.is_string()) throw PrereqError("Invalid instance name " + name.dump());
-        uuids_.push_back(requireInstance(doc_, name.get<std::string>()));
+        uuids_.push_back(requireInstance(doc(), name.get<std::string>()));
       }
     } else {
-      for (const auto& [uuid, instance] : objectMember(doc_, "instances").items()) {
+      for (const auto& [uuid, instance] : objectMember(doc(), "instances").items()) {
         uuids_.push_back(uuid);
       }
     }
@@ -58,7 +58,7 @@ class LuInstanceQueryData : public LogicalUnit {
                                                         : runningInstances();
     json result = json::object();
     for (const auto& uuid : uuids_) {
-      const json& instance = doc_.at("instances").at(uuid);
+      const json& instance = doc().at("instances").at(uuid);
       result[instance.value("name", "")] = describe(uuid, instance, running);
     }
     return result;
@@ -67,12 +67,12 @@ class LuInstanceQueryData : public LogicalUnit {
  private:
   const json& node(const std::string& uuid) const {
     static const json kNone = json::object();
-    const json& nodes = objectMember(doc_, "nodes");
+    const json& nodes = objectMember(doc(), "nodes");
     return nodes.contains(uuid) ? nodes.at(uuid) : kNone;
   }
 
   std::string groupName(const std::string& uuid) const {
-    const json& groups = objectMember(doc_, "nodegroups");
+    const json& groups = objectMember(doc(), "nodegroups");
     return groups.contains(uuid) ? groups.at(uuid).value("name", "") : "";
   }
 
@@ -81,7 +81,7 @@ class LuInstanceQueryData : public LogicalUnit {
   std::map<std::string, json> runningInstances() {
     std::map<std::string, std::set<std::string>> hypervisorsByNode;
     for (const auto& uuid : uuids_) {
-      const json& instance = doc_.at("instances").at(uuid);
+      const json& instance = doc().at("instances").at(uuid);
       hypervisorsByNode[instance.value("primary_node", "")].insert(
           instance.value("hypervisor", ""));
     }
@@ -143,11 +143,11 @@ class LuInstanceQueryData : public LogicalUnit {
 
   json describe(const std::string& uuid, const json& instance,
                 const std::map<std::string, json>& running) {
-    const InstanceDescription description = describeInstance(doc_, uuid);
+    const InstanceDescription description = describeInstance(doc(), uuid);
     const std::string pnode = instance.value("primary_node", "");
     const json& primary = node(pnode);
     std::vector<std::string> snodeUuids;
-    const json& disks = objectMember(doc_, "disks");
+    const json& disks = objectMember(doc(), "disks");
     std::string templateName = "diskless";
     json diskResults = json::array();
     std::size_t index = 0;
@@ -186,11 +186,11 @@ class LuInstanceQueryData : public LogicalUnit {
             {"hypervisor", instance.value("hypervisor", "")},
             {"network_port", instance.value("network_port", json(nullptr))},
             {"hv_instance", instance.value("hvparams", json::object())},
-            {"hv_actual", filledHvparams(doc_, instance)},
+            {"hv_actual", filledHvparams(doc(), instance)},
             {"be_instance", instance.value("beparams", json::object())},
-            {"be_actual", filledBeparams(doc_, instance)},
+            {"be_actual", filledBeparams(doc(), instance)},
             {"os_instance", instance.value("osparams", json::object())},
-            {"os_actual", filledOsparams(doc_, instance)},
+            {"os_actual", filledOsparams(doc(), instance)},
             {"serial_no", instance.value("serial_no", 0)},
             {"mtime", instance.value("mtime", 0.0)},
             {"ctime", instance.value("ctime", 0.0)},
@@ -215,7 +215,9 @@ class LuInstanceQueryData : public LogicalUnit {
     return out;
   }
 
-  json doc_;
+  // The config as the prerequisites read it (shared, read-only).
+  const json& doc() const { return *config_; }
+  std::shared_ptr<const json> config_ = std::make_shared<const json>(json::object());
   bool static_ = false;
   std::vector<std::string> uuids_;
 };

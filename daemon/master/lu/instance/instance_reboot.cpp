@@ -36,13 +36,13 @@ class LuInstanceReboot : public InstanceLogicalUnit {
     if (type != "soft" && type != "hard" && type != "full") {
       throw PrereqError("Invalid reboot type '" + type + "'", sdk::ErrorCode::kInvalid);
     }
-    description_ = describeInstance(doc_, uuid_);
+    description_ = describeInstance(doc(), uuid_);
     requireOnlineNode(description_.primaryNode);
     running_ =
         instanceRunning(services, description_, instanceObject().value("hypervisor", "")).value_or(false);
     if (!running_) {
       requireFreeMemory(services, description_.primaryNode, instanceObject().value("hypervisor", ""),
-                        filledBeparams(doc_, instanceObject()).value("maxmem", 128),
+                        filledBeparams(doc(), instanceObject()).value("maxmem", 128),
                         "starting instance " + name_);
     }
   }

@@ -30,13 +30,13 @@ class LuInstanceReinstall : public InstanceLogicalUnit {
     if (instance.value("disks", json::array()).empty()) {
       throw PrereqError("Instance '" + name_ + "' has no disks", sdk::ErrorCode::kInvalid);
     }
-    const InstanceDescription description = describeInstance(doc_, uuid_);
+    const InstanceDescription description = describeInstance(doc(), uuid_);
     if (description.primaryNode.value("offline", false)) {
       throw PrereqError("Instance primary node offline, cannot reinstall: " +
                             description.primaryNodeName,
                         sdk::ErrorCode::kState);
     }
-    requireInstanceState(services, feedback, doc_, uuid_, {"down"}, "cannot reinstall");
+    requireInstanceState(services, feedback, doc(), uuid_, {"down"}, "cannot reinstall");
     os_ = op.optString("os_type").value_or(instance.value("os", ""));
     if (os_.empty()) throw PrereqError("No guest OS specified", sdk::ErrorCode::kInvalid);
     requireOsOnNode(services, description.primaryNode, os_, op.getBool("force_variant"));
@@ -45,7 +45,7 @@ class LuInstanceReinstall : public InstanceLogicalUnit {
     if (op.has("osparams") && op.get("osparams").is_object() && !op.get("osparams").empty()) {
       proposed["osparams"] = op.get("osparams");
     }
-    requireValidOsParams(services, description.primaryNode, os_, filledOsparams(doc_, proposed),
+    requireValidOsParams(services, description.primaryNode, os_, filledOsparams(doc(), proposed),
                          op.getBool("force_variant"));
   }
 
@@ -61,16 +61,16 @@ class LuInstanceReinstall : public InstanceLogicalUnit {
     }
     if (!change.empty()) {
       commitInstanceChange(services, feedback, uuid_, change);
-      doc_ = services.config->get("");
+      config_ = services.config->document();
     }
-    const InstanceDescription description = describeInstance(doc_, uuid_);
-    activateDisks(services, feedback, doc_, uuid_);
+    const InstanceDescription description = describeInstance(doc(), uuid_);
+    activateDisks(services, feedback, doc(), uuid_);
     feedback.info("Running instance OS create scripts...");
     auto reply = callNode(services, nodeTarget(services, description.primaryNode),
                           "instance_os_add",
                           {{"instance", description.instance},
                            {"disks", description.disks},
-                           {"osparams", filledOsparams(doc_, instanceObject())},
+                           {"osparams", filledOsparams(doc(), instanceObject())},
                            {"reinstall", true},
                            {"debug", op.has("debug_level") ? op.get("debug_level") : json(0)}},
                           kOsTimeout);

@@ -23,7 +23,7 @@ class LuInstanceRemove : public InstanceLogicalUnit {
 
   void checkPrereq() override {
     loadInstance();
-    description_ = describeInstance(doc_, uuid_);
+    description_ = describeInstance(doc(), uuid_);
   }
 
   json exec() override {
@@ -56,7 +56,7 @@ class LuInstanceRemove : public InstanceLogicalUnit {
     for (const auto& disk : instanceObject().value("disks", json::array())) {
       change.push_back(StoreOp::remove(jsonPointer({"disks", disk.get<std::string>()})));
     }
-    bumpCluster(doc_, change, nowSeconds());
+    bumpCluster(doc(), change, nowSeconds());
     commitAndDistribute(services, change, feedback);
     return nullptr;
   }

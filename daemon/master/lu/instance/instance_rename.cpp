@@ -46,13 +46,13 @@ class LuInstanceRename : public InstanceLogicalUnit {
     if (op.getBool("ip_check") && !op.getBool("name_check")) {
       throw PrereqError("IP address check requires a name check", sdk::ErrorCode::kInvalid);
     }
-    if (newName_ != name_ && !instanceUuidByName(doc_, newName_).empty()) {
+    if (newName_ != name_ && !instanceUuidByName(doc(), newName_).empty()) {
       throw PrereqError("Instance '" + newName_ + "' is already in the cluster",
                         sdk::ErrorCode::kExists);
     }
-    description_ = describeInstance(doc_, uuid_);
+    description_ = describeInstance(doc(), uuid_);
     requireOnlineNode(description_.primaryNode);
-    requireInstanceState(services, feedback, doc_, uuid_, {"down", "offline"}, "cannot rename");
+    requireInstanceState(services, feedback, doc(), uuid_, {"down", "offline"}, "cannot rename");
   }
 
   json exec() override {
@@ -60,7 +60,7 @@ class LuInstanceRename : public InstanceLogicalUnit {
         StoreOp::put(jsonPointer({"instances", uuid_, "name"}), newName_)};
     std::vector<std::pair<json, json>> moved;  // (disk spec before, logical id after)
     for (const auto& diskUuid : instanceObject().value("disks", json::array())) {
-      const json& disk = doc_.at("disks").at(diskUuid.get<std::string>());
+      const json& disk = doc().at("disks").at(diskUuid.get<std::string>());
       if (!fileBased(disk.value("dev_type", ""))) continue;
       const json newId = renamedLogicalId(disk.at("logical_id"), newName_);
       change.push_back(
@@ -110,7 +110,8 @@ class LuInstanceRename : public InstanceLogicalUnit {
   }
 
   void runOsRename() {
-    const json doc = services.config->get("");
+    const auto snapshot = services.config->document();
+    const json& doc = *snapshot;
     if (instanceObject().value("os", "").empty() ||
         instanceObject().value("disks", json::array()).empty()) {
       return;

@@ -45,7 +45,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   void checkPrereq() override {
     loadInstance();
     instance_ = instanceObject();
-    cluster_ = doc_.value("cluster", json::object());
+    cluster_ = doc().value("cluster", json::object());
     diskMods_ = parseDeviceMods(op.get("disks"), "disk");
     nicMods_ = parseDeviceMods(op.get("nics"), "NIC");
     const bool anyChange =
@@ -61,7 +61,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
       }
     }
     checkGlobalHvparams();
-    description_ = describeInstance(doc_, uuid_);
+    description_ = describeInstance(doc(), uuid_);
     running_ = needsRunState() ? runningNow() : false;
     prepareDisks();
     prepareNics();
@@ -150,7 +150,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
                                    "hv/");
     json probe = instance_;
     probe["hvparams"] = own;
-    requireValidHypervisorParams(services, hypervisor, filledHvparams(doc_, probe));
+    requireValidHypervisorParams(services, hypervisor, filledHvparams(doc(), probe));
     change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "hvparams"}), own));
   }
 
@@ -167,7 +167,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
         updatedParams("beparams", requested, core::config::beDefaults(), "be/");
     json probe = instance_;
     probe["beparams"] = own;
-    const json filled = filledBeparams(doc_, probe);
+    const json filled = filledBeparams(doc(), probe);
     for (const char* key : {"maxmem", "minmem", "vcpus"}) {
       if (filled.value(key, 1) <= 0) {
         throw PrereqError(std::string("Invalid value for backend parameter ") + key + ": " +
@@ -189,7 +189,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   // run must still fit on its primary node, unless forced.
   void checkMemoryGrowth(const json& requested, const json& filled) {
     if (!requested.contains("maxmem") || op.getBool("force")) return;
-    const auto before = filledBeparams(doc_, instance_).value("maxmem", 0);
+    const auto before = filledBeparams(doc(), instance_).value("maxmem", 0);
     const auto after = filled.value("maxmem", 0);
     if (after <= before || description_.primaryNode.value("offline", false)) return;
     auto info = callNode(services, nodeTarget(services, description_.primaryNode), "node_info",
@@ -216,7 +216,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
       change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "os"}), *os));
     }
     const json requested = op.get("osparams");
-    json proposed = doc_.at("instances").at(uuid_);
+    json proposed = doc().at("instances").at(uuid_);
     if (auto os = op.optString("os_name")) proposed["os"] = *os;
     if (!requested.empty()) {
       proposed["osparams"] = updatedParams("osparams", requested, json(nullptr), "os/");
@@ -225,7 +225,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     }
     if (!requested.empty() || op.optString("os_name")) {
       requireValidOsParams(services, description_.primaryNode, proposed.value("os", ""),
-                           filledOsparams(doc_, proposed), op.getBool("force_variant"));
+                           filledOsparams(doc(), proposed), op.getBool("force_variant"));
     }
   }
 
@@ -258,7 +258,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   std::vector<json> currentDisks() const {
     std::vector<json> out;
     for (const auto& uuid : instance_.value("disks", json::array())) {
-      out.push_back(doc_.at("disks").at(uuid.get<std::string>()));
+      out.push_back(doc().at("disks").at(uuid.get<std::string>()));
     }
     return out;
   }
@@ -316,7 +316,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
 
   // The node's form of config disk `disk`, as the instance will have it.
   json diskSpecOf(const json& disk, const std::vector<json>& disks) const {
-    json trial = doc_;
+    json trial = doc();
     json uuids = json::array();
     for (const auto& d : disks) {
       trial["disks"][d.value("uuid", "")] = d;
@@ -395,7 +395,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
                             "; remove the instance instead",
                         sdk::ErrorCode::kInvalid);
     }
-    requireInstanceState(services, feedback, doc_, uuid_, {"down", "offline"},
+    requireInstanceState(services, feedback, doc(), uuid_, {"down", "offline"},
                          "can't remove volume from a running instance without using hotplug");
     const std::string uuid = disks[index].value("uuid", "");
     if (!isNewDisk(uuid)) {
@@ -476,7 +476,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     if (nicMods_.empty()) return;
     std::vector<json> nics;
     for (const auto& nic : instance_.value("nics", json::array())) nics.push_back(nic);
-    std::set<std::string> macs = macsInUse(doc_);
+    std::set<std::string> macs = macsInUse(doc());
     const json defaults = cluster_.value("nicparams", json::object()).value("default",
                                                                             core::config::nicDefaults());
     for (const auto& mod : nicMods_) {

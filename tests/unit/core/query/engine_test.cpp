@@ -369,6 +369,14 @@ TEST(NaturalOrder, DigitsAsNumbers) {
   EXPECT_TRUE(query::naturalLess("a1", "ab"));  // digit run before text
   EXPECT_TRUE(query::naturalLess("a", "a1"));
   EXPECT_TRUE(query::naturalLess("inst9.x", "inst10.a"));
+  // Leading zeros do not count; equal keys fall back to the plain order.
+  EXPECT_TRUE(query::naturalLess("x007", "x10"));
+  EXPECT_TRUE(query::naturalLess("x000", "x1"));
+  EXPECT_TRUE(query::naturalLess("a01", "a1"));
+  EXPECT_FALSE(query::naturalLess("a1", "a01"));
+  EXPECT_FALSE(query::naturalLess("node1", "node1"));
+  EXPECT_TRUE(query::naturalLess("", "a"));
+  EXPECT_FALSE(query::naturalLess("a", ""));
 }
 
 TEST(JobIds, FromFilterValues) {
