@@ -155,6 +155,24 @@ TEST_F(ConfigStoreTest, CommitBumpsSerialAndMtimeAndIsDurable) {
             Json::array({"web"}));
 }
 
+TEST_F(ConfigStoreTest, SharedDocumentIsOneCopyPerSerial) {
+  auto store = ConfigStore::open(dir_, noCompaction());
+  const auto first = store->document();
+  EXPECT_EQ(*first, store->get(""));
+  EXPECT_EQ(store->document().get(), first.get());  // no new copy without a change
+  store->commit(addTag("web"));
+  const auto second = store->document();
+  EXPECT_NE(second.get(), first.get());
+  EXPECT_EQ(second->at("serial_no"), kSampleSerial + 1);
+  EXPECT_EQ(second->at("instances").at(kInstance).at("tags"), Json::array({"web"}));
+  // A reader holding the earlier document keeps seeing it unchanged.
+  EXPECT_EQ(first->at("serial_no"), kSampleSerial);
+  EXPECT_EQ(first->at("instances").at(kInstance).at("tags"), Json::array());
+  // A refused change leaves the shared document as it was.
+  EXPECT_THROW(store->commit({StoreOp::remove("/cluster/no_such_key")}), ConfigStoreError);
+  EXPECT_EQ(store->document().get(), second.get());
+}
+
 TEST_F(ConfigStoreTest, ChangeThatAltersNothingIsNotWritten) {
   auto store = ConfigStore::open(dir_, noCompaction());
   const auto journal_bytes = store->stats().journal_bytes;
