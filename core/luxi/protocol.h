@@ -134,7 +134,6 @@ Response parseResponse(std::string_view message);
 /// else as RequestError(result). A response `version` that differs from
 /// `clientVersion` throws LuxiError "RPC version mismatch, client <c>,
 /// response <r>".
-Json resultOrThrow(const Response& response,
-                   std::optional<std::int64_t> clientVersion);
+Json resultOrThrow(Response response, std::optional<std::int64_t> clientVersion);
 
 }  // namespace gantry::core::luxi

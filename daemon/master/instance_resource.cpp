@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/cluster/json_access.h"
 #include "core/config/defaults.h"
@@ -49,7 +50,7 @@ const nlohmann::json& memberOrEmpty(const nlohmann::json& object, const std::str
 // What the nodes said: instance name -> (node uuid, info); nodes that
 // could not be asked.
 struct LiveData {
-  std::map<std::string, std::pair<std::string, nlohmann::json>> running;
+  std::unordered_map<std::string, std::pair<std::string, nlohmann::json>> running;
   std::set<std::string> failedNodes;
 };
 
@@ -205,21 +206,41 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     }
     return handles;
   };
+  // What every column of a row needs, worked out once per row.
+  struct RowState {
+    bool ready = false;
+    std::string pnode;
+    bool pnodeOffline = false;
+    const std::pair<std::string, nlohmann::json>* running = nullptr;  // live info, if running
+  };
+  std::vector<RowState> states(rows.size());
+  auto stateOf = [&](std::size_t h) -> const RowState& {
+    RowState& st = states[h];
+    if (!st.ready) {
+      st.ready = true;
+      st.pnode = rows[h].instance->value("primary_node", "");
+      st.pnodeOffline = memberOrEmpty(nodes, st.pnode).value("offline", false);
+      const auto it = live.running.find(rows[h].name);
+      if (it != live.running.end()) st.running = &it->second;
+    }
+    return st;
+  };
   source.cell = [&](core::query::ItemHandle h, const FieldSpec& spec) -> Cell {
     const InstanceRow& row = rows[h];
     const auto& inst = *row.instance;
     const std::string& f = spec.def.name;
     const std::string& name = row.name;
-    const std::string pnode = inst.value("primary_node", "");
-    const bool pnodeOffline = memberOrEmpty(nodes, pnode).value("offline", false);
-    const auto running = live.running.find(name);
-    const bool isRunning = running != live.running.end();
+    const RowState& state = stateOf(h);
+    const std::string& pnode = state.pnode;
+    const bool pnodeOffline = state.pnodeOffline;
+    const auto* running = state.running;
+    const bool isRunning = running != nullptr;
     if (f == "status") {
       if (pnodeOffline) return Cell::normal(Json("ERROR_nodeoffline"));
       if (live.failedNodes.count(pnode)) return Cell::normal(Json("ERROR_nodedown"));
       const std::string admin = inst.value("admin_state", "down");
       if (isRunning) {
-        if (running->second.first != pnode) return Cell::normal(Json("ERROR_wrongnode"));
+        if (running->first != pnode) return Cell::normal(Json("ERROR_wrongnode"));
         return Cell::normal(Json(admin == "up" ? "running" : "ERROR_up"));
       }
       if (admin == "up") return Cell::normal(Json("ERROR_down"));
@@ -249,7 +270,7 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
       if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
       if (f == "oper_state") return Cell::normal(Json(isRunning));
       if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
-      return Cell::normal(Json(running->second.second.value(f == "oper_ram" ? "memory" : "vcpus", 0)));
+      return Cell::normal(Json(running->second.value(f == "oper_ram" ? "memory" : "vcpus", 0)));
     }
     if (f == "name") return Cell::normal(Json(name));
     if (f == "uuid") return Cell::normal(Json(row.uuid));
