@@ -102,26 +102,38 @@ NodeReply RpcClient::call(const NodeTarget& node, std::string_view proc,
 std::vector<NodeReply> RpcClient::callMany(
     const std::vector<NodeTarget>& nodes, std::string_view proc,
     const json& args, std::optional<std::chrono::milliseconds> timeout) {
-  return callEach(nodes, proc, std::vector<json>(nodes.size(), args), timeout);
+  return callEncoded(nodes, proc, {encodeArgs(args)}, timeout);
 }
 
 std::vector<NodeReply> RpcClient::callEach(
     const std::vector<NodeTarget>& nodes, std::string_view proc,
     const std::vector<json>& args,
     std::optional<std::chrono::milliseconds> timeout) {
+  if (args.size() != nodes.size()) {
+    std::vector<NodeReply> replies(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      replies[i].node = nodes[i].name;
+      replies[i].code = ErrorCode::kInvalid;
+      replies[i].msg = "RPC call '" + std::string(proc) + "' has " +
+                       std::to_string(args.size()) + " argument sets for " +
+                       std::to_string(nodes.size()) + " nodes";
+    }
+    return replies;
+  }
+  std::vector<std::string> texts;
+  texts.reserve(args.size());
+  for (const auto& a : args) texts.push_back(encodeArgs(a));
+  return callEncoded(nodes, proc, texts, timeout);
+}
+
+std::vector<NodeReply> RpcClient::callEncoded(const std::vector<NodeTarget>& nodes,
+                                              std::string_view proc,
+                                              const std::vector<std::string>& argsTexts,
+                                              std::optional<std::chrono::milliseconds> timeout) {
   Impl& c = *impl_;
   const auto limit = timeout.value_or(c.options.timeout);
   std::vector<NodeReply> replies(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) replies[i].node = nodes[i].name;
-  if (args.size() != nodes.size()) {
-    for (auto& reply : replies) {
-      reply.code = ErrorCode::kInvalid;
-      reply.msg = "RPC call '" + std::string(proc) + "' has " +
-                  std::to_string(args.size()) + " argument sets for " +
-                  std::to_string(nodes.size()) + " nodes";
-    }
-    return replies;
-  }
 
   struct Pending {
     std::size_t index;
@@ -147,8 +159,8 @@ std::vector<NodeReply> RpcClient::callEach(
     try {
       Pending p{i, poolKey(node), nullptr, c.nextId.fetch_add(1)};
       p.socket = c.checkout(node, p.key);
-      Request request{std::string(proc), args[i], p.id};
-      const std::string bytes = encodeRequest(request);
+      const std::string bytes =
+          encodeRequest(proc, argsTexts.size() == 1 ? argsTexts[0] : argsTexts[i], p.id);
       // A fresh DEALER queues the message until the connection is up.
       if (!p.socket->send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
         contactError(reply, "cannot queue the request");

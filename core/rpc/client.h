@@ -92,6 +92,12 @@ class RpcClient {
   void forget(const NodeTarget& node);
 
  private:
+  /// The calls with their arguments encoded: one text for every node, or
+  /// one per node.
+  std::vector<NodeReply> callEncoded(const std::vector<NodeTarget>& nodes, std::string_view proc,
+                                     const std::vector<std::string>& argsTexts,
+                                     std::optional<std::chrono::milliseconds> timeout);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

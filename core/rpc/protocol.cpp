@@ -28,11 +28,26 @@ std::string dump(const json& value) {
 
 }  // namespace
 
+std::string encodeArgs(const json& args) {
+  return args.is_null() ? std::string("{}") : dump(args);
+}
+
+// The same text as dumping {"proc", "args", "id"} (keys in sorted order).
+std::string encodeRequest(std::string_view proc, std::string_view argsText, std::uint64_t id) {
+  std::string out;
+  out.reserve(argsText.size() + proc.size() + 48);
+  out += "{\"args\":";
+  out += argsText;
+  out += ",\"id\":";
+  out += std::to_string(id);
+  out += ",\"proc\":";
+  out += dump(json(std::string(proc)));
+  out += '}';
+  return out;
+}
+
 std::string encodeRequest(const Request& request) {
-  json out = {{"proc", request.proc},
-              {"args", request.args.is_null() ? json::object() : request.args},
-              {"id", request.id}};
-  return dump(out);
+  return encodeRequest(request.proc, encodeArgs(request.args), request.id);
 }
 
 sdk::Result<Request> parseRequest(std::string_view bytes, std::size_t maxBytes,

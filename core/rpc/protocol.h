@@ -39,6 +39,11 @@ struct Reply {
 };
 
 std::string encodeRequest(const Request& request);
+/// The arguments' text as encodeRequest writes it, and the request around
+/// an arguments text: a call to many nodes with the same arguments (a
+/// config upload of megabytes) encodes them once.
+std::string encodeArgs(const nlohmann::json& args);
+std::string encodeRequest(std::string_view proc, std::string_view argsText, std::uint64_t id);
 
 /// Reads a request. Errors are kInvalid with texts the caller sends back:
 ///   "Request of N bytes exceeds the limit of M bytes"

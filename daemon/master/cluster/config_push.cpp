@@ -74,15 +74,23 @@ SentSecrets& sentSecrets() {
 std::vector<std::string> distributeConfig(MasterServices& services) {
   std::vector<std::string> warnings;
   if (services.config == nullptr) return warnings;
-  const auto snapshot = services.config->document();
-  const json& doc = *snapshot;
-  const std::string masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
-  const auto values = core::cluster::computeSsconf(doc);
+  // What distribution needs, read under the store's lock rather than from a
+  // copy of the document: a commit would otherwise cost one more copy of a
+  // large cluster's config.
+  std::string masterUuid, configText;
+  core::cluster::SsconfValues values;
+  json nodes;
+  services.config->read([&](const json& doc) {
+    masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
+    values = core::cluster::computeSsconf(doc);
+    configText = doc.dump();
+    nodes = core::cluster::objectMember(doc, "nodes");
+  });
   if (auto written = core::cluster::writeSsconfFiles(services.paths.dataDir, values); !written) {
     warnings.push_back("Can't write the master's ssconf files: " + written.error().message);
   }
   std::vector<core::rpc::NodeTarget> candidates, online;
-  for (const auto& [uuid, node] : core::cluster::objectMember(doc, "nodes").items()) {
+  for (const auto& [uuid, node] : nodes.items()) {
     if (uuid == masterUuid || node.value("offline", false)) continue;
     auto target = nodeTarget(services, node);
     online.push_back(target);
@@ -94,7 +102,7 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
     sentSecrets().keepOnly(names);
   }
   if (!candidates.empty()) {
-    const json args = {{"name", "config.data"}, {"data", doc.dump()}, {"mode", 0640}};
+    const json args = {{"name", "config.data"}, {"data", std::move(configText)}, {"mode", 0640}};
     std::set<std::string> failed;
     for (const auto& reply : callNodes(services, candidates, "upload_file", args)) {
       if (!reply.ok && !reply.offline) {

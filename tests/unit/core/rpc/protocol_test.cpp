@@ -31,6 +31,24 @@ TEST(Protocol, RequestRoundTrip) {
   EXPECT_EQ(id, 42u);
 }
 
+TEST(Protocol, RequestAroundEncodedArgsIsTheSameText) {
+  const json args = {{"name", "config.data"},
+                     {"data", "{\"a\": \"quote \\\" tab \t \u00e9\"}\n"},
+                     {"mode", 0640}};
+  for (const json& a : {args, json(nullptr), json::object()}) {
+    const Request request{"upload_file", a, 7};
+    EXPECT_EQ(encodeRequest("upload_file", encodeArgs(a), 7), encodeRequest(request));
+    std::optional<std::uint64_t> id;
+    auto parsed = parseRequest(encodeRequest("upload_file", encodeArgs(a), 7),
+                               kDefaultMaxMessageBytes, id);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ(parsed->args, a.is_null() ? json::object() : a);
+    EXPECT_EQ(id, 7u);
+  }
+  EXPECT_EQ(encodeRequest("version", encodeArgs(json::object()), 3),
+            R"({"args":{},"id":3,"proc":"version"})");
+}
+
 TEST(Protocol, MissingArgsMeanNone) {
   std::optional<std::uint64_t> id;
   auto parsed = parseRequest(R"({"proc":"version","id":1})", 1000, id);
