@@ -268,9 +268,11 @@ std::vector<std::string> finalizeCluster(ClusterData& data, const LoadOptions& o
       char buf[512];
       std::snprintf(buf, sizeof buf, "node %s is missing %d MB ram and %lld GB disk",
                     n.name.c_str(), n.xMem, floorDiv(deltaDsk, 1024));
-      warnings.insert(warnings.begin(), buf);
+      warnings.push_back(buf);
     }
   }
+  // htools builds the list by prepending: last node first.
+  std::reverse(warnings.begin(), warnings.end());
   return warnings;
 }
 
