@@ -133,7 +133,23 @@ void setSecondary(Node& t, const Instance& inst) {
   }
 }
 
-void buildPeers(Node& t, const InstanceList& il) {
+InstanceIndex::InstanceIndex(const InstanceList& instances) : instances_(instances) {
+  byIdx_.assign(instances.size(), nullptr);
+  for (const auto& [i, inst] : instances) {
+    if (i >= 0 && static_cast<std::size_t>(i) < byIdx_.size()) byIdx_[i] = &inst;
+  }
+}
+
+const Instance& InstanceIndex::at(int idx) const {
+  if (idx >= 0 && static_cast<std::size_t>(idx) < byIdx_.size() && byIdx_[idx] != nullptr) {
+    return *byIdx_[idx];
+  }
+  return instances_.at(idx);
+}
+
+namespace {
+template <typename Instances>
+void buildPeersFrom(Node& t, const Instances& il) {
   std::map<int, int> peers;
   for (int i : t.sList) {
     const auto& inst = il.at(i);
@@ -145,6 +161,11 @@ void buildPeers(Node& t, const InstanceList& il) {
   t.failN1 = t.fMem < t.rMem;
   t.pRem = t.rMem / t.tMem;
 }
+}  // namespace
+
+void buildPeers(Node& t, const InstanceList& il) { buildPeersFrom(t, il); }
+
+void buildPeers(Node& t, const InstanceIndex& il) { buildPeersFrom(t, il); }
 
 Node removePrimary(const Node& t, const Instance& inst) {
   Node n = t;

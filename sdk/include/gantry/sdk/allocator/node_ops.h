@@ -44,6 +44,21 @@ void setSecondary(Node& node, const Instance& inst);
 /// Recomputes peers, rMem, pRem and failN1 (fMem < rMem) from sList.
 void buildPeers(Node& node, const InstanceList& instances);
 
+/// An InstanceList's instances by index in a flat table (indices are
+/// 0..n-1 as loaded; any other index falls back to the list's own lookup).
+class InstanceIndex {
+ public:
+  explicit InstanceIndex(const InstanceList& instances);
+  /// The instance with index `idx`; throws std::out_of_range if none.
+  const Instance& at(int idx) const;
+
+ private:
+  const InstanceList& instances_;
+  std::vector<const Instance*> byIdx_;
+};
+/// buildPeers over an index of the instances.
+void buildPeers(Node& node, const InstanceIndex& instances);
+
 /// Checks an instance against an instance policy: any min/max pair matching
 /// passes (an empty list passes), else the first pair's failure; then the
 /// template must be allowed (FailDisk).
