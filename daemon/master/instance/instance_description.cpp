@@ -8,11 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-const json& emptyObject() {
-  static const json kEmpty = json::object();
-  return kEmpty;
-}
-
 void overlay(json& base, const json& layer) {
   if (!layer.is_object()) return;
   for (const auto& [k, v] : layer.items()) base[k] = v;
@@ -125,8 +120,7 @@ InstanceDescription describeInstance(const json& doc, const std::string& uuid) {
     spec.nics.push_back(std::move(n));
   }
   out.disks = json::array();
-  const auto disksIt = doc.find("disks");
-  const json& disks = disksIt != doc.end() ? *disksIt : emptyObject();
+  const json& disks = core::cluster::objectMember(doc, "disks");
   int index = 0;
   for (const auto& duuid : inst.value("disks", json::array())) {
     const json& disk = disks.at(duuid.get<std::string>());

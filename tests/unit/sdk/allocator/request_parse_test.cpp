@@ -254,9 +254,9 @@ TEST(AllocatorRequestParse, RepeatedNameKeepsItsPlaceAndTakesTheLastValue) {
   const std::string first = doc.at("instances").begin().key();
   auto changed = doc.at("instances").at(first);
   changed["memory"] = 777;
+  // The same name once more, as the object's last member.
   std::string instances = doc.at("instances").dump();
-  instances.pop_back();  // the closing brace
-  instances += ", \"" + first + "\": " + changed.dump() + "}";
+  instances.insert(instances.size() - 1, ", \"" + first + "\": " + changed.dump());
   auto r = parseRequest(requestText(doc, membersOf(doc), {{"instances", instances}}));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r.value().cluster.instances.size(), doc.at("instances").size());
