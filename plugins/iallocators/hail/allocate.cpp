@@ -123,7 +123,11 @@ sdk::Result<AllocNodes> genAllocNodes(const AlgorithmOptions& opts,
 }
 
 AllocContext::AllocContext(const alloc::NodeList& nl, const alloc::InstanceList& il)
-    : base_(std::make_shared<const alloc::NodeList>(nl)), il_(il) {}
+    : AllocContext(std::make_shared<const alloc::NodeList>(nl), il) {}
+
+AllocContext::AllocContext(std::shared_ptr<const alloc::NodeList> nl,
+                           const alloc::InstanceList& il)
+    : base_(std::move(nl)), il_(il) {}
 
 const alloc::ClusterStatistics& AllocContext::statistics() {
   if (!stats_) {
@@ -196,8 +200,10 @@ class PairEvaluator {
         failures.push_back(*sp.failure);
         continue;
       }
-      successes.push_back(
-          {sdx, alloc::scoreAfterUpdate(*pp.stats, s, rowOf(s), *sp.node, sp.row)});
+      // A secondary's addition leaves its location-exclusion map and
+      // offline flag as they were, the only node parts the score reads
+      // besides the rows: `s` stands for the new node.
+      successes.push_back({sdx, alloc::scoreAfterUpdate(*pp.stats, s, rowOf(s), s, sp.row)});
     }
 
     // AllocCollection::toSolution on the light candidates.
@@ -235,29 +241,26 @@ class PairEvaluator {
   };
   struct SecondaryProbe {
     std::optional<alloc::FailMode> failure;
-    std::optional<alloc::Node> node;
-    alloc::NodeScoreRow row{};
+    alloc::NodeScoreRow row{};  // of the node after the addition
   };
 
-  alloc::Instance placed(int pdx, int sdx, int location) const {
-    alloc::Instance i = inst_;
-    i.locationScore = location;
-    i.pNode = pdx;
-    i.sNode = sdx;
-    return i;
+  // The instance placed on a pair; one copy of it is reused for every probe.
+  const alloc::Instance& placed(int pdx, int sdx, int location) {
+    placed_.locationScore = location;
+    placed_.pNode = pdx;
+    placed_.sNode = sdx;
+    return placed_;
   }
 
   PrimaryProbe probePrimary(const alloc::Node& p, int location) {
     PrimaryProbe out;
-    auto newP = alloc::addPrimary(p, placed(p.idx, alloc::kNoNode, location),
-                                  opts_.ignoreSoftErrors);
-    if (!newP.ok()) {
-      out.failure = newP.failure();
+    if (auto failure = alloc::addPrimaryInto(scratch_, p, placed(p.idx, alloc::kNoNode, location),
+                                             opts_.ignoreSoftErrors)) {
+      out.failure = failure;
       return out;
     }
     out.stats = ctx_.statistics();
-    alloc::updateStatistics(*out.stats, p, rowOf(p), newP.value(),
-                            alloc::nodeScoreRow(newP.value()));
+    alloc::updateStatistics(*out.stats, p, rowOf(p), scratch_, alloc::nodeScoreRow(scratch_));
     return out;
   }
 
@@ -279,15 +282,8 @@ class PairEvaluator {
   }
 
   void fill(SecondaryProbe& sp, const alloc::Node& s, int pdx) {
-    auto newS = alloc::addSecondary(s, placed(pdx, s.idx, 0), pdx);
-    sp.failure.reset();
-    sp.node.reset();
-    if (!newS.ok()) {
-      sp.failure = newS.failure();
-      return;
-    }
-    sp.row = alloc::nodeScoreRow(newS.value());
-    sp.node = std::move(newS.value());
+    sp.failure = alloc::addSecondaryInto(scratch_, s, placed(pdx, s.idx, 0), pdx);
+    if (!sp.failure) sp.row = alloc::nodeScoreRow(scratch_);
   }
 
   const alloc::NodeScoreRow& rowOf(const alloc::Node& n) {
@@ -300,6 +296,8 @@ class PairEvaluator {
   AllocContext& ctx_;
   const alloc::NodeList& nl_;
   const alloc::Instance& inst_;
+  alloc::Instance placed_{inst_};
+  alloc::Node scratch_;  // a probe's new node, its storage reused
   std::map<int, SecondaryProbe> secondaries_, exactSecondaries_;
   std::map<int, alloc::NodeScoreRow> rows_;
 };
@@ -364,8 +362,10 @@ sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
   std::vector<std::string> filterMsgs, solMsgs;
   std::vector<std::pair<int, sdk::Result<AllocSolution>>> sols;
   bool anyGroup = false;
-  // Every group's candidates are scored and N+1-checked on the whole list.
-  AllocContext ctx(nl, il);
+  // Every group's candidates are scored and N+1-checked on the whole list,
+  // the caller's own: copying thousands of nodes took longer than scoring.
+  const std::shared_ptr<const alloc::NodeList> view(std::shared_ptr<const void>(), &nl);
+  AllocContext ctx(view, il);
   for (const auto& [gdx, nodeIdx] : alloc::nodesByGroup(nl)) {
     if (allowed && std::find(allowed->begin(), allowed->end(), gdx) == allowed->end()) continue;
     anyGroup = true;

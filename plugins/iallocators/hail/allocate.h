@@ -35,6 +35,9 @@ class AllocContext {
  public:
   /// `il` must outlive the context unchanged; `nl` is copied.
   AllocContext(const alloc::NodeList& nl, const alloc::InstanceList& il);
+  /// Over a shared list, which may also be a non-owning view of a list
+  /// the caller keeps alive and unchanged while elements refer to it.
+  AllocContext(std::shared_ptr<const alloc::NodeList> nl, const alloc::InstanceList& il);
   const std::shared_ptr<const alloc::NodeList>& base() const { return base_; }
   const alloc::InstanceList& instances() const { return il_; }
   const alloc::ClusterStatistics& statistics();
@@ -65,7 +68,9 @@ struct GroupChoice {
 };
 
 /// Tries every group owning nodes (restricted to `allowed` if given); the
-/// best by (alloc policy, metric), ties to the highest group index.
+/// best by (alloc policy, metric), ties to the highest group index. The
+/// chosen element's base is `nl` itself, not a copy: it is valid while `nl`
+/// lives unchanged (the same holds for tryMGAlloc).
 sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
                                             const std::vector<alloc::Group>& groups,
                                             const alloc::NodeList& nl,

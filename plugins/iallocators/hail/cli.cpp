@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -206,7 +207,7 @@ std::string describeRequest(const alloc::ParsedRequest& req) {
 }  // namespace
 
 int runCli(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
-           std::ostream& err) {
+           std::ostream& err, bool freeModel) {
   CliOptions o;
   try {
     o = parseArgs(args);
@@ -222,21 +223,18 @@ int runCli(const std::vector<std::string>& args, std::istream& in, std::ostream&
     err << "Error: Only one argument is accepted (the input file)\n";
     return 1;
   }
-  std::string body;
+  std::ostringstream text;
   if (o.args[0] == "-") {
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    body = ss.str();
+    text << in.rdbuf();
   } else {
     std::ifstream f(o.args[0], std::ios::binary);
     if (!f) {
       err << "Error: " << o.args[0] << ": openFile: does not exist (No such file or directory)\n";
       return 1;
     }
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    body = ss.str();
+    text << f.rdbuf();
   }
+  const std::string body = std::move(text).str();
   alloc::LoadOptions load;
   load.staticKvmNodeMemory = o.algo.staticKvmNodeMemory;
   auto parsed = alloc::parseRequest(body, load);
@@ -244,7 +242,18 @@ int runCli(const std::vector<std::string>& args, std::istream& in, std::ostream&
     err << "Error: " << parsed.error().message << "\n";
     return 1;
   }
-  alloc::ParsedRequest& req = parsed.value();
+  auto owned = std::make_unique<alloc::ParsedRequest>(std::move(parsed.value()));
+  // A process that ends right after the answer can leave the model to the
+  // operating system: freeing 20,000 instances one by one takes longer than
+  // it took to read them.
+  struct LeaveToExit {
+    std::unique_ptr<alloc::ParsedRequest>& model;
+    bool free;
+    ~LeaveToExit() {
+      if (!free) static_cast<void>(model.release());
+    }
+  } leave{owned, freeModel};
+  alloc::ParsedRequest& req = *owned;
   printWarnings(err, req.warnings);
 
   if (o.dataFile || !o.simulate.empty()) {
@@ -282,7 +291,7 @@ int runCli(const std::vector<std::string>& args, std::istream& in, std::ostream&
       !saveCluster(err, *o.saveCluster, "pre-ialloc", "before iallocator run", req.cluster)) {
     return 1;
   }
-  const Answer answer = processRequest(req, o.algo);
+  const Answer answer = processRequest(req, o.algo, o.printNodes || o.saveCluster.has_value());
   out << answer.toJson() << "\n";
   out.flush();
   const alloc::ClusterData& fin = answer.finalCluster ? *answer.finalCluster : req.cluster;

@@ -10,7 +10,9 @@
 namespace gantry::plugins::hail {
 
 /// Runs hail with argv (argv[0] is the program name); returns the exit code.
+/// `freeModel` false leaves the parsed cluster allocated, for a process that
+/// exits right after.
 int runCli(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
-           std::ostream& err);
+           std::ostream& err, bool freeModel = true);
 
 }  // namespace gantry::plugins::hail

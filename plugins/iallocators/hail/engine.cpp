@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 struct Outcome {
   std::string info;
   Json result;
-  alloc::NodeList nodes;
+  alloc::NodeList nodes;          // the cluster after the request, when kept
   alloc::InstanceList instances;
 };
 
@@ -51,12 +51,19 @@ std::vector<std::string> nodeNames(const AllocElement& e) {
   return out;
 }
 
-Processed formatAllocate(const alloc::ClusterData& cd, const sdk::Result<AllocSolution>& r) {
+// `keepCluster`: also the whole cluster after the placement (a copy of it,
+// which on thousands of nodes costs more than the answer).
+Processed formatAllocate(const alloc::ClusterData& cd, const sdk::Result<AllocSolution>& r,
+                         bool keepCluster) {
   if (!r.ok()) return r.error();
   const std::string info = joinComma(r.value().log);
   if (!r.value().solution) return failure(info);
-  Outcome out{info, Json(nodeNames(*r.value().solution)), cd.nodes, cd.instances};
-  applyPlacement(out.nodes, out.instances, *r.value().solution);
+  Outcome out{info, Json(nodeNames(*r.value().solution)), {}, {}};
+  if (keepCluster) {
+    out.nodes = cd.nodes;
+    out.instances = cd.instances;
+    applyPlacement(out.nodes, out.instances, *r.value().solution);
+  }
   return out;
 }
 
@@ -123,7 +130,8 @@ std::optional<std::string> multiGroup(const alloc::MultiAllocateRequest& m) {
   return g;
 }
 
-Processed runDedicated(const alloc::ParsedRequest& req, const AlgorithmOptions& opts) {
+Processed runDedicated(const alloc::ParsedRequest& req, const AlgorithmOptions& opts,
+                       bool keepCluster) {
   const auto& cd = req.cluster;
   if (const auto* a = std::get_if<alloc::AllocateRequest>(&req.request)) {
     const AlgorithmOptions o = withRequestRestriction(opts, *a);
@@ -131,11 +139,14 @@ Processed runDedicated(const alloc::ParsedRequest& req, const AlgorithmOptions& 
       std::string err;
       const alloc::Group* g = alloc::findGroupByName(cd.groups, *a->groupName, &err);
       if (!g) return failure(err);
-      return formatAllocate(cd, dedicatedGroupAlloc(o, cd.groups, cd.nodes, g->idx,
-                                                    a->instance, a->requiredNodes));
+      return formatAllocate(cd,
+                            dedicatedGroupAlloc(o, cd.groups, cd.nodes, g->idx, a->instance,
+                                                a->requiredNodes),
+                            keepCluster);
     }
-    return formatAllocate(cd, dedicatedMGAlloc(o, cd.groups, cd.nodes, a->instance,
-                                               a->requiredNodes));
+    return formatAllocate(
+        cd, dedicatedMGAlloc(o, cd.groups, cd.nodes, a->instance, a->requiredNodes),
+        keepCluster);
   }
   const auto& m = std::get<alloc::MultiAllocateRequest>(req.request);
   return allocList(cd, m,
@@ -153,20 +164,25 @@ Processed runDedicated(const alloc::ParsedRequest& req, const AlgorithmOptions& 
                    });
 }
 
-Processed process(const alloc::ParsedRequest& req, const AlgorithmOptions& opts) {
+Processed process(const alloc::ParsedRequest& req, const AlgorithmOptions& opts,
+                  bool keepCluster) {
   const auto& cd = req.cluster;
-  if (usesDedicatedAllocation(req)) return runDedicated(req, opts);
+  if (usesDedicatedAllocation(req)) return runDedicated(req, opts, keepCluster);
   return std::visit(
       [&](const auto& r) -> Processed {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, alloc::AllocateRequest>) {
           const AlgorithmOptions o = withRequestRestriction(opts, r);
           if (r.groupName) {
-            return formatAllocate(cd, tryGroupAlloc(o, cd.groups, cd.nodes, cd.instances,
-                                                    *r.groupName, r.instance, r.requiredNodes));
+            return formatAllocate(cd,
+                                  tryGroupAlloc(o, cd.groups, cd.nodes, cd.instances,
+                                                *r.groupName, r.instance, r.requiredNodes),
+                                  keepCluster);
           }
-          return formatAllocate(cd, tryMGAlloc(o, cd.groups, cd.nodes, cd.instances, r.instance,
-                                               r.requiredNodes));
+          return formatAllocate(
+              cd,
+              tryMGAlloc(o, cd.groups, cd.nodes, cd.instances, r.instance, r.requiredNodes),
+              keepCluster);
         } else if constexpr (std::is_same_v<T, alloc::MultiAllocateRequest>) {
           return allocList(cd, r,
                            [&](const alloc::AllocateRequest& e, const alloc::NodeList& nl,
@@ -200,10 +216,13 @@ Processed process(const alloc::ParsedRequest& req, const AlgorithmOptions& opts)
           if (e.changed.size() != 2) {
             return failure("Internal error (not a DRBD allocation); info was: " + info);
           }
-          Outcome out{info, Json(e.changed[1].name), cd.nodes, cd.instances};
-          const alloc::NodeList placed = e.nodeList();
-          for (const auto& [i, n] : placed) out.nodes[i] = n;
-          out.instances[e.instance.idx] = e.instance;
+          Outcome out{info, Json(e.changed[1].name), {}, {}};
+          if (keepCluster) {
+            out.nodes = cd.nodes;
+            out.instances = cd.instances;
+            for (auto& [i, n] : e.nodeList()) out.nodes[i] = std::move(n);
+            out.instances[e.instance.idx] = e.instance;
+          }
           return out;
         }
       },
@@ -230,11 +249,12 @@ bool usesDedicatedAllocation(const alloc::ParsedRequest& req) {
   return false;
 }
 
-Answer processRequest(const alloc::ParsedRequest& req, const AlgorithmOptions& opts) {
+Answer processRequest(const alloc::ParsedRequest& req, const AlgorithmOptions& opts,
+                      bool keepFinalCluster) {
   Answer a;
   Processed p = [&]() -> Processed {
     try {
-      return process(req, opts);
+      return process(req, opts, keepFinalCluster);
     } catch (const std::exception& e) {
       return failure(std::string("Internal error: ") + e.what());
     }
@@ -243,6 +263,7 @@ Answer processRequest(const alloc::ParsedRequest& req, const AlgorithmOptions& o
     a.success = true;
     a.info = "Request successful: " + p.value().info;
     a.resultJson = p.value().result.dump();
+    if (!keepFinalCluster) return a;
     alloc::ClusterData fin;
     fin.groups = req.cluster.groups;
     fin.tags = req.cluster.tags;

@@ -140,8 +140,8 @@ constexpr std::size_t kWitnesses = 3;
 // The cluster after a candidate without copying it: the base lists with
 // the candidate's nodes and its new instance on top.
 struct View {
-  const alloc::NodeList* nl;
-  const alloc::InstanceList* il;
+  const alloc::NodeIndex* nl;
+  const alloc::InstanceIndex* il;
   const alloc::Node* over[2] = {nullptr, nullptr};
   int overIdx[2] = {-2, -2};
   const alloc::Instance* extra = nullptr;
@@ -192,7 +192,7 @@ Eval evaluate(const View& v, int n, const std::vector<int>& groupNodes) {
 
   for (const alloc::Instance* inst : drbd) {
     const int x = inst->sNode;
-    if (inst->pNode != n || x == n || x < 0 || !v.nl->count(x)) {
+    if (inst->pNode != n || x == n || x < 0 || !v.nl->find(x)) {
       out.status = Status::kVolatile;
       return out;
     }
@@ -276,6 +276,8 @@ Eval evaluate(const View& v, int n, const std::vector<int>& groupNodes) {
 struct GlobalN1Checker::Impl {
   const alloc::NodeList& nl;
   const alloc::InstanceList& il;
+  const alloc::NodeIndex nodeAt{nl};
+  const alloc::InstanceIndex instanceAt{il};
   bool eligible = true;
   std::map<int, std::vector<int>> groups;
   std::map<int, Eval> evals;
@@ -287,7 +289,7 @@ struct GlobalN1Checker::Impl {
     eligible = checkEligible();
     if (!eligible) return;
     for (const auto& [idx, node] : nl) groups[node.group].push_back(idx);
-    const View base{&nl, &il};
+    const View base{&nodeAt, &instanceAt};
     for (const auto& [idx, node] : nl) {
       Eval e = evaluate(base, idx, groups[node.group]);
       if (e.status == Status::kFalse) falseNodes.push_back(idx);
@@ -311,11 +313,10 @@ struct GlobalN1Checker::Impl {
     for (const auto& [idx, node] : nl) {
       if (node.exclStorage) return false;
       for (int i : node.pList) {
-        auto it = il.find(i);
-        if (it == il.end() || it->second.pNode != idx) return false;
-        const alloc::Instance& inst = it->second;
-        if (inst.diskTemplate == alloc::DiskTemplate::kDrbd &&
-            (inst.sNode == idx || !nl.count(inst.sNode))) {
+        const alloc::Instance* inst = instanceAt.find(i);
+        if (!inst || inst->pNode != idx) return false;
+        if (inst->diskTemplate == alloc::DiskTemplate::kDrbd &&
+            (inst->sNode == idx || !nodeAt.find(inst->sNode))) {
           return false;
         }
       }
@@ -328,7 +329,7 @@ struct GlobalN1Checker::Impl {
         e.changed.empty() || e.changed.size() > 2) {
       return allocGlobalN1(il, e);
     }
-    View v{&nl, &il};
+    View v{&nodeAt, &instanceAt};
     Cap delta[2] = {{0, 0}, {0, 0}};
     for (std::size_t k = 0; k < e.changed.size(); ++k) {
       const alloc::Node& changed = e.changed[k];
@@ -352,7 +353,7 @@ struct GlobalN1Checker::Impl {
     }
     std::vector<int> exact;
     auto reevaluate = [&](int n) {
-      const Eval r = evaluate(v, n, groups[nl.at(n).group]);
+      const Eval r = evaluate(v, n, groups[nodeAt.at(n).group]);
       if (r.status == Status::kVolatile) exact.push_back(n);
       return r.status != Status::kFalse;
     };

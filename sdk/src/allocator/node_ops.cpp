@@ -133,20 +133,6 @@ void setSecondary(Node& t, const Instance& inst) {
   }
 }
 
-InstanceIndex::InstanceIndex(const InstanceList& instances) : instances_(instances) {
-  byIdx_.assign(instances.size(), nullptr);
-  for (const auto& [i, inst] : instances) {
-    if (i >= 0 && static_cast<std::size_t>(i) < byIdx_.size()) byIdx_[i] = &inst;
-  }
-}
-
-const Instance& InstanceIndex::at(int idx) const {
-  if (idx >= 0 && static_cast<std::size_t>(idx) < byIdx_.size() && byIdx_[idx] != nullptr) {
-    return *byIdx_[idx];
-  }
-  return instances_.at(idx);
-}
-
 namespace {
 template <typename Instances>
 void buildPeersFrom(Node& t, const Instances& il) {
@@ -235,7 +221,7 @@ Node removeSecondary(const Node& t, const Instance& inst) {
   return n;
 }
 
-OpResult<Node> addPrimary(const Node& t, const Instance& inst, bool force) {
+std::optional<FailMode> addPrimaryInto(Node& n, const Node& t, const Instance& inst, bool force) {
   const bool strict = !force;
   const bool usesDisk = usesLocalStorage(inst.diskTemplate);
   const double lCpu = t.ipolicy.vcpuRatio;
@@ -274,15 +260,14 @@ OpResult<Node> addPrimary(const Node& t, const Instance& inst, bool force) {
     if (strict) {
       if (auto v = forthViolation()) return *v;
     }
-    Node n = t;
+    n = t;
     applyForth(n);
-    return n;
+    return std::nullopt;
   }
 
   const int newIMem = inst.usesMemory() ? t.iMem + inst.mem : t.iMem;
-  Node probe = t;
-  probe.iMem = newIMem;
-  const int newFreeMem = probe.unallocatedMem();
+  // unallocatedMem() of the node with iMem = newIMem.
+  const int newFreeMem = t.unallocatedMem() - (newIMem - t.iMem);
   const bool newFailN1 = newFreeMem <= t.rMem;
   const int newDsk = usesDisk ? t.fDsk - inst.dsk : t.fDsk;
   const int newFreeSp = newFreeSpindles(true, t, t.fSpindles, inst);
@@ -302,7 +287,7 @@ OpResult<Node> addPrimary(const Node& t, const Instance& inst, bool force) {
     if (auto v = forthViolation()) return *v;
   }
 
-  Node n = t;
+  n = t;
   prepend(n.pList, inst.idx);
   n.iMem = newIMem;
   n.fDsk = newDsk;
@@ -317,11 +302,17 @@ OpResult<Node> addPrimary(const Node& t, const Instance& inst, bool force) {
   n.locationScore = t.locationScore + inst.locationScore + desiredLocationScore(t, inst);
   addTags(n.instanceMap, locationExclusionPairs(t, inst));
   applyForth(n);
+  return std::nullopt;
+}
+
+OpResult<Node> addPrimary(const Node& t, const Instance& inst, bool force) {
+  Node n;
+  if (auto failure = addPrimaryInto(n, t, inst, force)) return *failure;
   return n;
 }
 
-OpResult<Node> addSecondary(const Node& t, const Instance& inst, int pdx, bool force,
-                            bool ignoreDisks) {
+std::optional<FailMode> addSecondaryInto(Node& n, const Node& t, const Instance& inst, int pdx,
+                                         bool force, bool ignoreDisks) {
   const bool strict = !force;
   const int neededMem = inst.usesSecMem() ? inst.mem : 0;
   auto pit = t.peers.find(pdx);
@@ -354,9 +345,9 @@ OpResult<Node> addSecondary(const Node& t, const Instance& inst, int pdx, bool f
     if (strict) {
       if (auto v = forthViolation()) return *v;
     }
-    Node n = t;
+    n = t;
     applyForth(n);
-    return n;
+    return std::nullopt;
   }
 
   const int oldMem = t.unallocatedMem();
@@ -377,7 +368,7 @@ OpResult<Node> addSecondary(const Node& t, const Instance& inst, int pdx, bool f
     if (auto v = forthViolation()) return *v;
   }
 
-  Node n = t;
+  n = t;
   prepend(n.sList, inst.idx);
   n.fDsk = newDsk;
   n.peers[pdx] = newPeem;
@@ -389,6 +380,13 @@ OpResult<Node> addSecondary(const Node& t, const Instance& inst, int pdx, bool f
   n.instSpindles = newInstSp;
   n.fSpindles = newFreeSp;
   applyForth(n);
+  return std::nullopt;
+}
+
+OpResult<Node> addSecondary(const Node& t, const Instance& inst, int pdx, bool force,
+                            bool ignoreDisks) {
+  Node n;
+  if (auto failure = addSecondaryInto(n, t, inst, pdx, force, ignoreDisks)) return *failure;
   return n;
 }
 

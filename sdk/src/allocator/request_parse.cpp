@@ -84,10 +84,13 @@ class Where {
   std::string_view key_;
 };
 
-std::string asString(Value v, const Where& where) {
+// A view of the request's text, valid while the parser lives.
+std::string_view asStringView(Value v, const Where& where) {
   if (!isA(v, element_type::STRING)) fail(where.text() + "Unable to read String");
-  return std::string(v.get_string().value_unsafe());
+  return v.get_string().value_unsafe();
 }
+
+std::string asString(Value v, const Where& where) { return std::string(asStringView(v, where)); }
 
 long long asInteger(Value v, const Where& where) {
   switch (v.type()) {
@@ -221,7 +224,7 @@ Group parseGroup(const std::string& uuid, Value v) {
 }
 
 Node parseNode(const std::string& name, Value v,
-               const std::unordered_map<std::string, int>& groupIdx) {
+               const std::unordered_map<std::string_view, int>& groupIdx) {
   const std::string desc = "invalid data for node '" + name + "'";
   Fields f(asObject(v, desc + ": "), desc);
   const bool offline = f.boolean("offline");
@@ -319,16 +322,20 @@ Instance parseBaseInstance(const std::string& name, simdjson::dom::object obj) {
   return inst;
 }
 
-int lookupNode(const std::unordered_map<std::string, int>& ktn, const std::string& inst,
-               const std::string& node) {
+// Names map to indices through views of the request's text, which the
+// parser keeps for the whole parse.
+using IndexByName = std::unordered_map<std::string_view, int>;
+
+int lookupNode(const IndexByName& ktn, std::string_view inst, std::string_view node) {
   auto it = ktn.find(node);
   if (it == ktn.end()) {
-    fail("Unknown node '" + node + "' for instance " + inst, ErrorCode::kNotFound);
+    fail("Unknown node '" + std::string(node) + "' for instance " + std::string(inst),
+         ErrorCode::kNotFound);
   }
   return it->second;
 }
 
-int lookupInstance(const std::unordered_map<std::string, int>& kti, const std::string& name) {
+int lookupInstance(const IndexByName& kti, const std::string& name) {
   auto it = kti.find(name);
   if (it == kti.end()) fail("Unknown instance '" + name + "'", ErrorCode::kNotFound);
   return it->second;
@@ -358,13 +365,15 @@ AllocateRequest parseAllocEntry(simdjson::dom::object entry, const Fields& reque
 
 // The members of a section ("nodes": {name: ...}) in input order, a
 // repeated name in its first place with its last value.
-std::vector<std::pair<std::string, Value>> entriesOf(simdjson::dom::object section) {
-  std::vector<std::pair<std::string, Value>> entries;
+std::vector<std::pair<std::string_view, Value>> entriesOf(simdjson::dom::object section) {
+  std::vector<std::pair<std::string_view, Value>> entries;
   std::unordered_map<std::string_view, std::size_t> position;
+  entries.reserve(section.size());
+  position.reserve(section.size());
   for (auto field : section) {
     auto [it, fresh] = position.try_emplace(field.key, entries.size());
     if (fresh) {
-      entries.emplace_back(std::string(field.key), field.value);
+      entries.emplace_back(field.key, field.value);
     } else {
       entries[it->second].second = field.value;
     }
@@ -389,32 +398,39 @@ ParsedRequest parse(std::string_view body, const LoadOptions& options) {
 
   ParsedRequest out;
   ClusterData& cd = out.cluster;
-  std::unordered_map<std::string, int> ktg, ktn, kti;
+  IndexByName ktg, ktn, kti;
   for (const auto& [key, value] : entriesOf(top.object("nodegroups"))) {
-    Group g = parseGroup(key, value);
+    Group g = parseGroup(std::string(key), value);
     g.idx = static_cast<int>(cd.groups.size());
     ktg.emplace(key, g.idx);
     cd.groups.push_back(std::move(g));
   }
-  for (const auto& [key, value] : entriesOf(top.object("nodes"))) {
-    Node n = parseNode(key, value, ktg);
+  const auto nodeEntries = entriesOf(top.object("nodes"));
+  ktn.reserve(nodeEntries.size());
+  for (const auto& [key, value] : nodeEntries) {
+    Node n = parseNode(std::string(key), value, ktg);
     n.idx = static_cast<int>(cd.nodes.size());
     ktn.emplace(key, n.idx);
-    cd.nodes.emplace(n.idx, std::move(n));
+    cd.nodes.emplace_hint(cd.nodes.end(), n.idx, std::move(n));
   }
-  for (const auto& [name, value] : entriesOf(top.object("instances"))) {
-    const auto obj = asObject(value, "invalid data for instance '" + name + "': ");
+  const auto instanceEntries = entriesOf(top.object("instances"));
+  kti.reserve(instanceEntries.size());
+  for (const auto& [key, value] : instanceEntries) {
+    const std::string name(key);
+    const std::string desc = "invalid data for instance '" + name + "'";
+    const auto obj = asObject(value, desc + ": ");
     Instance inst = parseBaseInstance(name, obj);
-    Fields f(obj, "invalid data for instance '" + name + "'");
+    Fields f(obj, desc);
     const auto nl = f.list("nodes");
     if (nl.size() == 0) fail("empty node list for instance " + name);
-    inst.pNode = lookupNode(ktn, name, asString(nl.at(0).value_unsafe(), f.where("nodes")));
-    inst.sNode = nl.size() > 1
-                     ? lookupNode(ktn, name, asString(nl.at(1).value_unsafe(), f.where("nodes")))
-                     : kNoNode;
+    inst.pNode = lookupNode(ktn, name, asStringView(nl.at(0).value_unsafe(), f.where("nodes")));
+    inst.sNode =
+        nl.size() > 1
+            ? lookupNode(ktn, name, asStringView(nl.at(1).value_unsafe(), f.where("nodes")))
+            : kNoNode;
     inst.idx = static_cast<int>(cd.instances.size());
-    kti.emplace(name, inst.idx);
-    cd.instances.emplace(inst.idx, std::move(inst));
+    kti.emplace(key, inst.idx);
+    cd.instances.emplace_hint(cd.instances.end(), inst.idx, std::move(inst));
   }
   cd.tags = top.strings("cluster_tags");
   const auto hvs = top.list("enabled_hypervisors");

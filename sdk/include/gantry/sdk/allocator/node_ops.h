@@ -5,7 +5,12 @@
 // they never throw. Since ABI 1.0.
 #pragma once
 
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "gantry/sdk/allocator/model.h"
 
@@ -34,6 +39,15 @@ OpResult<Node> addPrimary(const Node& node, const Instance& inst, bool force);
 /// `ignoreDisks` skips the free-disk check (failover from an offline node).
 OpResult<Node> addSecondary(const Node& node, const Instance& inst, int primaryIdx,
                             bool force = false, bool ignoreDisks = false);
+/// addPrimary / addSecondary writing the new node into `out`, whose storage
+/// (lists, maps, strings) is reused: for callers that probe many placements
+/// with one scratch node. Returns the failure, if any; `out` is then
+/// unspecified. `out` must not be `node` itself.
+std::optional<FailMode> addPrimaryInto(Node& out, const Node& node, const Instance& inst,
+                                       bool force);
+std::optional<FailMode> addSecondaryInto(Node& out, const Node& node, const Instance& inst,
+                                         int primaryIdx, bool force = false,
+                                         bool ignoreDisks = false);
 /// Removes a primary / secondary (never fails).
 Node removePrimary(const Node& node, const Instance& inst);
 Node removeSecondary(const Node& node, const Instance& inst);
@@ -44,18 +58,43 @@ void setSecondary(Node& node, const Instance& inst);
 /// Recomputes peers, rMem, pRem and failN1 (fMem < rMem) from sList.
 void buildPeers(Node& node, const InstanceList& instances);
 
-/// An InstanceList's instances by index in a flat table (indices are
-/// 0..n-1 as loaded; any other index falls back to the list's own lookup).
-class InstanceIndex {
+/// A node or instance list's elements by index in a flat table, for code
+/// that looks many of them up: indices are 0..n-1 as loaded, and any other
+/// index falls back to the list's own lookup. `List` is NodeList or
+/// InstanceList, const for read-only access; the list must outlive the
+/// index and keep its keys.
+template <typename List>
+class IndexedList {
  public:
-  explicit InstanceIndex(const InstanceList& instances);
-  /// The instance with index `idx`; throws std::out_of_range if none.
-  const Instance& at(int idx) const;
+  using Element = std::conditional_t<std::is_const_v<List>, const typename List::mapped_type,
+                                     typename List::mapped_type>;
+
+  explicit IndexedList(List& list) : list_(list), byIdx_(list.size(), nullptr) {
+    for (auto& [i, element] : list) {
+      if (i >= 0 && static_cast<std::size_t>(i) < byIdx_.size()) byIdx_[i] = &element;
+    }
+  }
+  /// The element with index `idx`, or nullptr.
+  Element* find(int idx) const {
+    if (idx >= 0 && static_cast<std::size_t>(idx) < byIdx_.size() && byIdx_[idx] != nullptr) {
+      return byIdx_[idx];
+    }
+    auto it = list_.find(idx);
+    return it == list_.end() ? nullptr : &it->second;
+  }
+  /// The element with index `idx`; throws std::out_of_range if none.
+  Element& at(int idx) const {
+    if (Element* e = find(idx)) return *e;
+    throw std::out_of_range("no element with index " + std::to_string(idx));
+  }
 
  private:
-  const InstanceList& instances_;
-  std::vector<const Instance*> byIdx_;
+  List& list_;
+  std::vector<Element*> byIdx_;
 };
+using InstanceIndex = IndexedList<const InstanceList>;
+using NodeIndex = IndexedList<const NodeList>;
+
 /// buildPeers over an index of the instances.
 void buildPeers(Node& node, const InstanceIndex& instances);
 
