@@ -3,20 +3,22 @@
 // message, a VNC or SPICE address, or for a console reached by a command
 // on the node attaches the terminal to it. Where the node's daemon can
 // relay the instance's serial console, the bytes go through it (over the
-// cluster's authenticated RPC, no login on the node needed); otherwise
-// the command runs on the node over ssh, as Ganeti does. --show-cmd prints
-// that ssh command line, as Ganeti prints it.
+// cluster's authenticated RPC, no login on the node needed, by
+// gantry-console-relay); otherwise the command runs on the node over ssh,
+// as Ganeti does. --show-cmd prints that ssh command line, as Ganeti
+// prints it.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <iostream>
 
+#include "cli/common/daemon_control.h"
+#include "cli/console-relay/relay_contract.h"
 #include "cli/gnt-instance/commands.h"
-#include "cli/gnt-instance/console_terminal.h"
-#include "core/cluster/node_keys.h"
 #include "core/luxi/errors.h"
-#include "core/plugins/daemon_host.h"
-#include "core/rpc/keys.h"
 #include "core/util/process.h"
 
 namespace gantry::cli::instance {
@@ -52,44 +54,74 @@ std::vector<std::string> sshCommand(const Json& console, const std::string& clus
   return argv;
 }
 
-// Runs the ssh command with the operator's terminal, as Ganeti's client
-// does when the node cannot relay the console itself.
-int runInteractive(const std::vector<std::string>& argv, const std::string& instance) {
-  const pid_t child = ::fork();
-  if (child == 0) {
+// Runs `argv` with the operator's terminal and waits for it. Meanwhile
+// this process ignores the terminal's interrupt keys (the child has the
+// terminal, as system() does it) and passes a SIGTERM or SIGHUP on, so
+// the child can put the terminal back before it goes.
+int runWithTerminal(const std::vector<std::string>& argv) {
+  static volatile sig_atomic_t child = 0;
+  constexpr std::array kForwarded = {SIGTERM, SIGHUP};
+  constexpr std::array kIgnored = {SIGINT, SIGQUIT};
+  struct sigaction forward {}, ignore {};
+  forward.sa_handler = [](int signo) {
+    if (child > 0) ::kill(static_cast<pid_t>(child), signo);
+  };
+  ignore.sa_handler = SIG_IGN;
+  std::array<struct sigaction, kForwarded.size() + kIgnored.size()> saved{};
+  for (std::size_t i = 0; i < kForwarded.size(); ++i) ::sigaction(kForwarded[i], &forward, &saved[i]);
+  for (std::size_t i = 0; i < kIgnored.size(); ++i) {
+    ::sigaction(kIgnored[i], &ignore, &saved[kForwarded.size() + i]);
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    for (std::size_t i = 0; i < saved.size(); ++i) {
+      ::sigaction(i < kForwarded.size() ? kForwarded[i] : kIgnored[i - kForwarded.size()],
+                  &saved[i], nullptr);
+    }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
+  child = pid;
   int status = 0;
-  if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0) {
+  pid_t waited = -1;
+  if (pid > 0) {
+    do {
+      waited = ::waitpid(pid, &status, 0);
+    } while (waited < 0 && errno == EINTR);
+  }
+  child = 0;
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    ::sigaction(i < kForwarded.size() ? kForwarded[i] : kIgnored[i - kForwarded.size()],
+                &saved[i], nullptr);
+  }
+  if (pid < 0 || waited != pid) return 127;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+// The ssh command with the operator's terminal, as Ganeti's client runs it
+// when the node cannot relay the console itself.
+int runInteractive(const std::vector<std::string>& argv, const std::string& instance) {
+  if (runWithTerminal(argv) != 0) {
     throw core::luxi::opExecError("Connection to console of instance " + instance +
                                   " failed, please check cluster configuration");
   }
   return 0;
 }
 
-// The node the console is on, with what the RPC needs to reach it.
-core::rpc::NodeTarget consoleNode(core::luxi::Client& client, const std::string& node,
-                                  const std::filesystem::path& dataDir) {
+// The node's primary address, where its daemon listens.
+std::string nodeAddress(core::luxi::Client& client, const std::string& node) {
   const Json rows =
       client.call("QueryNodes", Json::array({Json::array({node}), Json::array({"pip"}), false}));
-  core::rpc::NodeTarget target;
-  target.name = node;
-  if (rows.is_array() && !rows.empty() && rows[0][0].is_string()) {
-    target.address = rows[0][0].get<std::string>();
+  if (rows.is_array() && !rows.empty() && rows[0][0].is_string() &&
+      !rows[0][0].get<std::string>().empty()) {
+    return rows[0][0].get<std::string>();
   }
-  auto accepted = core::cluster::loadAcceptedNode(dataDir, node);
-  if (!accepted || target.address.empty()) {
-    throw core::luxi::opExecError("Cannot reach node " + node + " for the console: " +
-                                  (accepted ? "no address known" : accepted.error().message));
-  }
-  target.port = accepted->port;
-  target.serverKey = accepted->publicKey;
-  return target;
+  throw core::luxi::opExecError("Cannot reach node " + node +
+                                " for the console: no address known");
 }
 
 }  // namespace
@@ -135,26 +167,13 @@ int console(const Invocation& inv) {
       std::cout << core::util::formatCommand(ssh) << "\n";
       return 0;
     }
-    const auto paths = core::plugins::hostPathsForRoot(rootDir());
-    auto keys = core::rpc::loadKeyPair(paths.dataDir, core::rpc::kClusterKeyName);
-    if (!keys) {
-      throw core::luxi::opExecError("Cannot read the cluster key (run this on the master): " +
-                                    keys.error().message);
-    }
-    RelayedConsole target{name, rows[0][3].is_string() ? rows[0][3].get<std::string>() : "",
-                          consoleNode(client, rows[0][2].get<std::string>(), paths.dataDir)};
-    core::rpc::ClientOptions options;
-    options.clientKeys = *keys;
-    core::rpc::RpcClient rpc(options);
-    switch (attachConsole(rpc, target)) {
-      case ConsoleOutcome::kDetached:
-        return 0;
-      case ConsoleOutcome::kClosed:
-        std::cerr << "\nThe console of instance " << name << " closed (the instance stopped)\n";
-        return 0;
-      case ConsoleOutcome::kUnsupported:
-        return runInteractive(ssh, name);
-    }
+    const std::string node = rows[0][2].get<std::string>();
+    const int relayed = runWithTerminal(
+        {siblingBinary(console_relay::kRelayBinary).string(), name,
+         rows[0][3].is_string() ? rows[0][3].get<std::string>() : "", node,
+         nodeAddress(client, node)});
+    if (relayed == console_relay::kRelayUnsupportedExit) return runInteractive(ssh, name);
+    return relayed;
   } else {
     throw core::luxi::EncodedError("GenericError",
                                    Json::array({"Unknown console type '" + kind + "'"}));

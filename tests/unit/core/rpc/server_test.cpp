@@ -27,9 +27,11 @@ using gantry::sdk::Result;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// A port range per test process, away from the integration tests' range.
+// A port range per test process, away from the integration tests' range
+// and below the kernel's ephemeral ports (32768 and up), which outgoing
+// connections of tests running beside this one take.
 std::uint16_t testPort(int offset) {
-  return static_cast<std::uint16_t>(40000 + (::getpid() % 1000) * 10 + offset);
+  return static_cast<std::uint16_t>(20000 + (::getpid() % 1000) * 10 + offset);
 }
 
 // A one-shot gate a procedure waits on, so tests need no sleeps.

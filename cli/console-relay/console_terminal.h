@@ -8,7 +8,7 @@
 
 #include "core/rpc/client.h"
 
-namespace gantry::cli::instance {
+namespace gantry::cli::console_relay {
 
 /// What the node is asked for and where it is.
 struct RelayedConsole {
@@ -32,4 +32,4 @@ inline constexpr char kDetachByte = 0x1d;  // Ctrl-]
 /// instance not running there) or a node that stops answering.
 ConsoleOutcome attachConsole(core::rpc::RpcClient& rpc, const RelayedConsole& target);
 
-}  // namespace gantry::cli::instance
+}  // namespace gantry::cli::console_relay

@@ -1,4 +1,4 @@
-#include "cli/gnt-instance/console_terminal.h"
+#include "cli/console-relay/console_terminal.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -18,7 +18,7 @@
 #include "core/luxi/errors.h"
 #include "core/rpc/base64.h"
 
-namespace gantry::cli::instance {
+namespace gantry::cli::console_relay {
 namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -210,4 +210,4 @@ ConsoleOutcome attachConsole(core::rpc::RpcClient& rpc, const RelayedConsole& ta
   return closed ? ConsoleOutcome::kClosed : ConsoleOutcome::kDetached;
 }
 
-}  // namespace gantry::cli::instance
+}  // namespace gantry::cli::console_relay
