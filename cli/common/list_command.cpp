@@ -53,7 +53,13 @@ int listResource(const Invocation& inv, std::string_view resource,
   }
   if (auto units = o.value("units")) lo.unit = (*units)[0];
   std::vector<std::string> unknown;
-  for (const auto& line : formatQueryResult(result, lo, unknown)) std::cout << line << "\n";
+  // One write for the whole table, not one per line.
+  std::string text;
+  for (const auto& line : formatQueryResult(result, lo, unknown)) {
+    text += line;
+    text += '\n';
+  }
+  std::cout << text;
   if (!unknown.empty()) {
     std::string names;
     for (const auto& u : unknown) names += (names.empty() ? "" : ", ") + u;

@@ -31,9 +31,17 @@ std::string pythonList(const Json& value) {
   return out + "]";
 }
 
-}  // namespace
+// What formatting a column's cells needs of its field definition.
+struct ColumnFormat {
+  std::string kind;
+  std::string name;
+};
 
-std::string formatCell(const Json& cell, const Json& fieldDef, char unit) {
+ColumnFormat columnFormat(const Json& fieldDef) {
+  return {fieldDef.value("kind", "text"), fieldDef.value("name", "")};
+}
+
+std::string formatCellAs(const Json& cell, const ColumnFormat& format, char unit) {
   const int status = cell.at(0).get<int>();
   switch (status) {
     case 0: break;
@@ -44,8 +52,8 @@ std::string formatCell(const Json& cell, const Json& fieldDef, char unit) {
     default: return "?";
   }
   const Json& value = cell.at(1);
-  const std::string kind = fieldDef.value("kind", "text");
-  const std::string name = fieldDef.value("name", "");
+  const std::string& kind = format.kind;
+  const std::string& name = format.name;
   if (kind == "unit" && value.is_number()) {
     return core::util::formatUnit(value.get<double>(), static_cast<core::util::Unit>(unit));
   }
@@ -55,21 +63,32 @@ std::string formatCell(const Json& cell, const Json& fieldDef, char unit) {
   return plain(value);
 }
 
+}  // namespace
+
+std::string formatCell(const Json& cell, const Json& fieldDef, char unit) {
+  return formatCellAs(cell, columnFormat(fieldDef), unit);
+}
+
 std::vector<std::string> formatQueryResult(const Json& result, const ListOptions& options,
                                            std::vector<std::string>& unknownFields) {
   const Json& fields = result.at("fields");
   std::vector<TableColumn> columns;
+  std::vector<ColumnFormat> formats;
   for (const auto& f : fields) {
+    formats.push_back(columnFormat(f));
     const std::string kind = f.value("kind", "text");
     columns.push_back({f.value("title", f.value("name", "")),
                        kind == "number" || kind == "unit" || kind == "float"});
     if (kind == "unknown") unknownFields.push_back(f.value("name", ""));
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& row : result.at("data")) {
+  const Json& data = result.at("data");
+  rows.reserve(data.size());
+  for (const auto& row : data) {
     std::vector<std::string> cells;
-    for (std::size_t i = 0; i < row.size() && i < fields.size(); ++i) {
-      cells.push_back(formatCell(row[i], fields[i], options.unit));
+    cells.reserve(formats.size());
+    for (std::size_t i = 0; i < row.size() && i < formats.size(); ++i) {
+      cells.push_back(formatCellAs(row[i], formats[i], options.unit));
     }
     rows.push_back(std::move(cells));
   }

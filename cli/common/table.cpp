@@ -45,10 +45,11 @@ std::vector<std::string> formatTable(const std::vector<TableColumn>& columns,
       const std::size_t pad = width[i] - std::min(width[i], text.size());
       const bool last = i + 1 == n;
       if (columns[i].alignRight) {
-        line += std::string(pad, ' ') + text;
+        line.append(pad, ' ');
+        line += text;
       } else {
         line += text;
-        if (!last || (isHeader && options.padLastHeader)) line += std::string(pad, ' ');
+        if (!last || (isHeader && options.padLastHeader)) line.append(pad, ' ');
       }
     }
     return line;

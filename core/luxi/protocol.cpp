@@ -4,6 +4,9 @@
 #include <cmath>
 #include <utility>
 
+#include "core/util/json_fast_dump.h"
+#include "core/util/json_fast_parse.h"
+
 namespace gantry::core::luxi {
 namespace {
 
@@ -61,8 +64,15 @@ std::string haskellShowKeys(const Json& object) {
   return out + "]";
 }
 
+// Json::parse's result, the fast way when it can (json_fast_parse.h);
+// throws Json::parse_error as Json::parse does.
+Json parseMessage(std::string_view message) {
+  if (auto fast = util::parseOrderedJsonFast(message)) return std::move(*fast);
+  return Json::parse(message);
+}
+
 std::string dumpCompact(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return util::dumpJsonFast(value, Json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -123,7 +133,7 @@ std::string encodeParseFailure(const RequestParseError& error) {
 Request parseRequest(std::string_view message) {
   Json parsed;
   try {
-    parsed = Json::parse(message);
+    parsed = parseMessage(message);
   } catch (const Json::parse_error& e) {
     throw RequestParseError("parsing top-level JSON message: " +
                             stripJsonExceptionPrefix(e.what()));
@@ -183,7 +193,7 @@ void checkRequestVersion(const Request& request) {
 Response parseResponse(std::string_view message) {
   Json parsed;
   try {
-    parsed = Json::parse(message);
+    parsed = parseMessage(message);
   } catch (const Json::parse_error& e) {
     throw protocolError("Error while deserializing response: " +
                         stripJsonExceptionPrefix(e.what()));

@@ -266,7 +266,7 @@ Json runQuery(const PreparedQuery& query, const ItemSource& source) {
   std::vector<std::optional<Cell>> cache(columns.size());
   for (ItemHandle item : items) {
     std::fill(cache.begin(), cache.end(), std::nullopt);
-    auto cellOf = [&](std::size_t column) -> Cell {
+    auto cellOf = [&](std::size_t column) -> const Cell& {
       if (!cache[column]) {
         const FieldSpec& spec = columns[column];
         cache[column] = spec.def.kind == FieldKind::kUnknown
@@ -275,7 +275,7 @@ Json runQuery(const PreparedQuery& query, const ItemSource& source) {
       }
       return *cache[column];
     };
-    if (!evaluateFilter(query, cellOf)) continue;
+    if (query.filter().op != FilterOp::kEmpty && !evaluateFilter(query, cellOf)) continue;
     Json row = Json::array();
     for (std::size_t i = 0; i < query.requestedCount(); ++i) {
       row.push_back(cellOf(i).toJson());

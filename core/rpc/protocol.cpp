@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "core/util/json_fast_dump.h"
+#include "core/util/json_fast_parse.h"
+
 namespace gantry::core::rpc {
 
 using nlohmann::json;
@@ -23,7 +26,14 @@ std::optional<std::uint64_t> readId(const json& value) {
 }
 
 std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return util::dumpJsonFast(value, json::error_handler_t::replace);
+}
+
+// The message as nlohmann's parse gives it, discarded when invalid: the
+// fast path first, nlohmann for what it leaves (see json_fast_parse.h).
+json parseMessage(std::string_view bytes) {
+  if (auto doc = util::parseJsonFast(bytes)) return std::move(*doc);
+  return json::parse(bytes.begin(), bytes.end(), nullptr, false);
 }
 
 }  // namespace
@@ -58,7 +68,7 @@ sdk::Result<Request> parseRequest(std::string_view bytes, std::size_t maxBytes,
                    " bytes exceeds the limit of " + std::to_string(maxBytes) +
                    " bytes");
   }
-  json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  json doc = parseMessage(bytes);
   if (doc.is_discarded()) {
     // Parse again for the parser's own words: where it went wrong.
     try {
@@ -127,7 +137,7 @@ std::string encodeReply(const Reply& reply) {
 }
 
 sdk::Result<Reply> parseReply(std::string_view bytes) {
-  json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  json doc = parseMessage(bytes);
   if (doc.is_discarded()) return invalid("Malformed reply: not valid JSON");
   if (!doc.is_object()) return invalid("Malformed reply: not a JSON object");
   Reply reply;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -53,6 +55,59 @@ struct LiveData {
   std::unordered_map<std::string, std::pair<std::string, nlohmann::json>> running;
   std::set<std::string> failedNodes;
 };
+
+// What the rows need of a node.
+struct NodeFacts {
+  std::string name;
+  bool offline = false;
+};
+
+// The columns answered first, the rest by name further down.
+enum class Column {
+  kName, kUuid, kHypervisor, kOs, kPnode, kStatus, kConsole,
+  kOperState, kOperRam, kOperVcpus, kOther,
+};
+
+Column columnNamed(const std::string& f) {
+  static const std::unordered_map<std::string, Column> kColumns = {
+      {"name", Column::kName},          {"uuid", Column::kUuid},
+      {"hypervisor", Column::kHypervisor}, {"os", Column::kOs},
+      {"pnode", Column::kPnode},        {"status", Column::kStatus},
+      {"console", Column::kConsole},    {"oper_state", Column::kOperState},
+      {"oper_ram", Column::kOperRam},   {"oper_vcpus", Column::kOperVcpus},
+  };
+  const auto it = kColumns.find(f);
+  return it == kColumns.end() ? Column::kOther : it->second;
+}
+
+// The instances of one config snapshot in natural name order. Sorting a
+// thousand names took a tenth of a list; the order only changes with the
+// config, so it is kept for the newest snapshot.
+struct SortedRows {
+  std::shared_ptr<const nlohmann::json> snapshot;  // keeps the rows' pointers valid
+  std::vector<InstanceRow> rows;
+};
+
+std::shared_ptr<const SortedRows> sortedRows(const std::shared_ptr<const nlohmann::json>& doc) {
+  static std::mutex mutex;
+  static std::shared_ptr<const SortedRows> newest;
+  {
+    std::lock_guard lock(mutex);
+    if (newest && newest->snapshot == doc) return newest;
+  }
+  auto sorted = std::make_shared<SortedRows>();
+  sorted->snapshot = doc;
+  for (const auto& [uuid, inst] : core::cluster::objectMember(*doc, "instances").items()) {
+    sorted->rows.push_back({&inst, uuid, inst.value("name", "")});
+  }
+  std::sort(sorted->rows.begin(), sorted->rows.end(),
+            [](const InstanceRow& a, const InstanceRow& b) {
+              return core::query::naturalLess(a.name, b.name);
+            });
+  std::lock_guard lock(mutex);
+  newest = sorted;
+  return sorted;
+}
 
 }  // namespace
 
@@ -148,15 +203,16 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
   const nlohmann::json& doc = *snapshot;
   const auto& nodes = core::cluster::objectMember(doc, "nodes");
   const auto& disks = memberOrEmpty(doc, "disks");
-  std::vector<InstanceRow> rows;
-  for (const auto& [uuid, inst] : core::cluster::objectMember(doc, "instances").items()) {
-    rows.push_back({&inst, uuid, inst.value("name", "")});
+  const auto sorted = sortedRows(snapshot);
+  const std::vector<InstanceRow>& rows = sorted->rows;
+  // The few nodes, looked up once instead of once per row.
+  std::unordered_map<std::string, NodeFacts> nodeFacts;
+  for (const auto& [uuid, node] : nodes.items()) {
+    nodeFacts.emplace(uuid, NodeFacts{node.value("name", uuid), node.value("offline", false)});
   }
-  std::sort(rows.begin(), rows.end(), [](const InstanceRow& a, const InstanceRow& b) {
-    return core::query::naturalLess(a.name, b.name);
-  });
   auto nodeName = [&](const std::string& uuid) {
-    return memberOrEmpty(nodes, uuid).value("name", uuid);
+    const auto it = nodeFacts.find(uuid);
+    return it == nodeFacts.end() ? uuid : it->second.name;
   };
 
   LiveData live;
@@ -219,11 +275,23 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     if (!st.ready) {
       st.ready = true;
       st.pnode = rows[h].instance->value("primary_node", "");
-      st.pnodeOffline = memberOrEmpty(nodes, st.pnode).value("offline", false);
+      const auto node = nodeFacts.find(st.pnode);
+      st.pnodeOffline = node != nodeFacts.end() && node->second.offline;
       const auto it = live.running.find(rows[h].name);
       if (it != live.running.end()) st.running = &it->second;
     }
     return st;
+  };
+  // The query's columns stay in place while it runs: each one's kind is
+  // worked out on its first cell, not by comparing names in every row.
+  std::vector<std::pair<const FieldSpec*, Column>> columns;
+  auto columnOf = [&](const FieldSpec& spec) {
+    for (const auto& [known, column] : columns) {
+      if (known == &spec) return column;
+    }
+    const Column column = columnNamed(spec.def.name);
+    columns.emplace_back(&spec, column);
+    return column;
   };
   source.cell = [&](core::query::ItemHandle h, const FieldSpec& spec) -> Cell {
     const InstanceRow& row = rows[h];
@@ -235,7 +303,12 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     const bool pnodeOffline = state.pnodeOffline;
     const auto* running = state.running;
     const bool isRunning = running != nullptr;
-    if (f == "status") {
+    const Column column = columnOf(spec);
+    if (column == Column::kName) return Cell::normal(Json(name));
+    if (column == Column::kHypervisor) return Cell::normal(Json(inst.value("hypervisor", "")));
+    if (column == Column::kOs) return Cell::normal(Json(inst.value("os", "")));
+    if (column == Column::kPnode) return Cell::normal(Json(nodeName(pnode)));
+    if (column == Column::kStatus) {
       if (pnodeOffline) return Cell::normal(Json("ERROR_nodeoffline"));
       if (live.failedNodes.count(pnode)) return Cell::normal(Json("ERROR_nodedown"));
       const std::string admin = inst.value("admin_state", "down");
@@ -250,7 +323,7 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
       }
       return Cell::normal(Json("ADMIN_offline"));
     }
-    if (f == "console") {
+    if (column == Column::kConsole) {
       if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);
       if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
       if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
@@ -265,17 +338,16 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
       }
       return Cell::normal(console);
     }
-    if (f == "oper_state" || f == "oper_ram" || f == "oper_vcpus") {
+    if (column == Column::kOperState || column == Column::kOperRam ||
+        column == Column::kOperVcpus) {
       if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);
       if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
-      if (f == "oper_state") return Cell::normal(Json(isRunning));
+      if (column == Column::kOperState) return Cell::normal(Json(isRunning));
       if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
-      return Cell::normal(Json(running->second.value(f == "oper_ram" ? "memory" : "vcpus", 0)));
+      return Cell::normal(
+          Json(running->second.value(column == Column::kOperRam ? "memory" : "vcpus", 0)));
     }
-    if (f == "name") return Cell::normal(Json(name));
-    if (f == "uuid") return Cell::normal(Json(row.uuid));
-    if (f == "hypervisor" || f == "os") return Cell::normal(Json(inst.value(f, "")));
-    if (f == "pnode") return Cell::normal(Json(nodeName(pnode)));
+    if (column == Column::kUuid) return Cell::normal(Json(row.uuid));
     std::vector<std::string> snodes;
     std::vector<std::int64_t> sizes;
     std::string disktemplate = "diskless";

@@ -10,6 +10,7 @@
 #include "core/config/store.h"
 #include "core/rpc/keys.h"
 #include "core/rpc/small_file.h"
+#include "core/util/json_fast_dump.h"
 #include "daemon/master/cluster/node_rpc.h"
 
 namespace gantry::daemon::master {
@@ -83,7 +84,7 @@ std::vector<std::string> distributeConfig(MasterServices& services) {
   services.config->read([&](const json& doc) {
     masterUuid = doc.value("/cluster/master_node"_json_pointer, "");
     values = core::cluster::computeSsconf(doc);
-    configText = doc.dump();
+    configText = core::util::dumpJsonFast(doc);
     nodes = core::cluster::objectMember(doc, "nodes");
   });
   if (auto written = core::cluster::writeSsconfFiles(services.paths.dataDir, values); !written) {
