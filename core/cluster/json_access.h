@@ -1,6 +1,6 @@
-// A member object of a config document by reference: a loop over
+// Members of a config document by reference: a loop over
 // `doc.value(key, {}).items()` would iterate a temporary that is already
-// gone, so loops use this instead.
+// gone (and copy the member first), so loops use these instead.
 #pragma once
 
 #include <string_view>
@@ -15,6 +15,14 @@ inline const nlohmann::json& objectMember(const nlohmann::json& doc, std::string
   if (!doc.is_object()) return kEmpty;
   auto it = doc.find(key);
   return it != doc.end() && it->is_object() ? *it : kEmpty;
+}
+
+/// doc[key] when it is an array, else an empty array.
+inline const nlohmann::json& arrayMember(const nlohmann::json& doc, std::string_view key) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  if (!doc.is_object()) return kEmpty;
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_array() ? *it : kEmpty;
 }
 
 }  // namespace gantry::core::cluster

@@ -351,11 +351,11 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
     std::vector<std::string> snodes;
     std::vector<std::int64_t> sizes;
     std::string disktemplate = "diskless";
-    for (const auto& duuid : inst.value("disks", nlohmann::json::array())) {
+    for (const auto& duuid : core::cluster::arrayMember(inst, "disks")) {
       const auto& disk = memberOrEmpty(disks, duuid.get<std::string>());
       disktemplate = disk.value("dev_type", disktemplate);
       sizes.push_back(disk.value("size", 0));
-      for (const auto& n : disk.value("nodes", nlohmann::json::array())) {
+      for (const auto& n : core::cluster::arrayMember(disk, "nodes")) {
         const std::string nu = n.get<std::string>();
         if (nu != pnode && std::find(snodes.begin(), snodes.end(), nodeName(nu)) == snodes.end()) {
           snodes.push_back(nodeName(nu));
@@ -371,7 +371,7 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
       for (auto s : sizes) total += s;
       return Cell::normal(Json(disktemplate == "diskless" ? 0 : total));
     }
-    const auto nics = inst.value("nics", nlohmann::json::array());
+    const auto& nics = core::cluster::arrayMember(inst, "nics");
     if (f == "nic.count") return Cell::normal(Json(nics.size()));
     if (f == "nic.macs" || f == "nic.ips") {
       Json values = Json::array();

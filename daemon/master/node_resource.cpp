@@ -162,9 +162,9 @@ core::query::Json queryNodes(MasterServices& services, const std::vector<std::st
     const std::string primary = inst.value("primary_node", "");
     if (byUuid.count(primary)) rows[byUuid[primary]].primaries.push_back(name);
     std::set<std::string> seen;
-    for (const auto& duuid : inst.value("disks", nlohmann::json::array())) {
+    for (const auto& duuid : core::cluster::arrayMember(inst, "disks")) {
       const auto disk = disks.value(duuid.get<std::string>(), nlohmann::json::object());
-      for (const auto& n : disk.value("nodes", nlohmann::json::array())) {
+      for (const auto& n : core::cluster::arrayMember(disk, "nodes")) {
         const std::string nu = n.get<std::string>();
         if (nu != primary && seen.insert(nu).second && byUuid.count(nu)) {
           rows[byUuid[nu]].secondaries.push_back(name);

@@ -53,7 +53,9 @@ HooksNodes InstanceLogicalUnit::hooksNodes() const {
 std::set<std::string> macsInUse(const json& doc) {
   std::set<std::string> macs;
   for (const auto& [uuid, instance] : core::cluster::objectMember(doc, "instances").items()) {
-    for (const auto& nic : instance.value("nics", json::array())) macs.insert(nic.value("mac", ""));
+    for (const auto& nic : core::cluster::arrayMember(instance, "nics")) {
+      macs.insert(nic.value("mac", ""));
+    }
   }
   return macs;
 }
