@@ -282,8 +282,15 @@ int main(int argc, char** argv) {
     for (const auto& p : pts) {
       if (p.first >= 100) large.push_back(p);
     }
-    std::printf("  %-9s all sizes %.2f, 100 nodes and up %.2f\n", spec.label.c_str(),
-                slope(pts), slope(large));
+    // A slope needs two sizes; with fewer it is said, not printed as nan.
+    auto slopeText = [](const std::vector<std::pair<double, double>>& points) {
+      if (points.size() < 2) return std::string("n/a (one size)");
+      char text[32];
+      std::snprintf(text, sizeof text, "%.2f", slope(points));
+      return std::string(text);
+    };
+    std::printf("  %-9s all sizes %s, 100 nodes and up %s\n", spec.label.c_str(),
+                slopeText(pts).c_str(), slopeText(large).c_str());
   }
   if (compared) {
     std::printf("\nAgreement with Ganeti's hail: %d of %d answers identical\n", agreeCount,

@@ -9,6 +9,7 @@
 #include "gantry/sdk/allocator/node_ops.h"
 #include "gantry/sdk/allocator/score.h"
 #include "global_n1.h"
+#include "haskell_show.h"
 
 namespace gantry::plugins::hail {
 namespace {
@@ -410,9 +411,10 @@ sdk::Result<GroupChoice> findBestAllocGroup(const AlgorithmOptions& opts,
         }
         allowedText += "]";
       }
+      // htools shows the Group records themselves, of the groups with nodes.
       std::string allGroups;
       for (const auto& [gdx, nodeIdx] : alloc::nodesByGroup(nl)) {
-        allGroups += (allGroups.empty() ? "" : ",") + std::to_string(gdx);
+        allGroups += (allGroups.empty() ? "" : ",") + haskellShowGroup(groups.at(gdx));
       }
       return failure("no groups for evacuation: allowed groups was " + allowedText +
                      ", all groups: [" + allGroups + "]");
