@@ -14,6 +14,7 @@
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/instance_description.h"
+#include "daemon/master/lu/instance/instance_helpers.h"
 
 namespace gantry::daemon::master {
 namespace {
@@ -175,17 +176,6 @@ const core::query::Resource& instanceResource() {
   return resource;
 }
 
-namespace {
-
-// The port of Ganeti's ssh console object: the primary node's ssh_port.
-std::int64_t sshPortOf(const nlohmann::json& doc, const std::string& nodeUuid) {
-  const auto& node = memberOrEmpty(core::cluster::objectMember(doc, "nodes"), nodeUuid);
-  const nlohmann::json port = filledNdparams(doc, node).value("ssh_port", nlohmann::json());
-  return port.is_number_integer() ? port.get<std::int64_t>()
-                                  : core::config::ndDefaults().value("ssh_port", 22);
-}
-
-}  // namespace
 
 core::query::Json queryInstances(MasterServices& services, const std::vector<std::string>& fields,
                                  const core::query::Filter& filter) {
@@ -327,16 +317,9 @@ core::query::Json queryInstances(MasterServices& services, const std::vector<std
       if (pnodeOffline) return Cell::withStatus(ResultStatus::kOffline);
       if (live.failedNodes.count(pnode)) return Cell::withStatus(ResultStatus::kNoData);
       if (!isRunning) return Cell::withStatus(ResultStatus::kUnavail);
-      const auto description = describeInstance(doc, row.uuid);
-      auto reply = callNode(services, nodeTarget(services, description.primaryNode),
-                            "instance_console_info", {{"instance", description.instance}},
-                            std::chrono::seconds(10));
-      if (!reply.ok) return Cell::withStatus(ResultStatus::kNoData);
-      Json console(reply.result);
-      if (console.value("kind", "") == "ssh" && console.value("port", 0) == 0) {
-        console["port"] = sshPortOf(doc, pnode);
-      }
-      return Cell::normal(console);
+      auto console = instanceConsole(services, doc, describeInstance(doc, row.uuid));
+      if (!console) return Cell::withStatus(ResultStatus::kNoData);
+      return Cell::normal(std::move(*console));
     }
     if (column == Column::kOperState || column == Column::kOperRam ||
         column == Column::kOperVcpus) {

@@ -24,6 +24,7 @@ void registerInstancePower();
 void registerInstanceFailover();
 void registerInstanceMigrate();
 void registerInstanceReboot();
+void registerInstanceConsole();
 void registerInstanceQueryData();
 void registerInstanceGrowDisk();
 void registerInstanceActivateDisks();
@@ -54,6 +55,7 @@ void registerAllLogicalUnits() {
     registerInstanceFailover();
     registerInstanceMigrate();
     registerInstanceReboot();
+    registerInstanceConsole();
     registerInstanceQueryData();
     registerInstanceGrowDisk();
     registerInstanceActivateDisks();

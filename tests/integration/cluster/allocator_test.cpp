@@ -93,6 +93,8 @@ TEST_F(AllocatorTest, HailPlacesMovesAndEvacuates) {
             "running\nrunning\nrunning\n");
 }
 
+// b2 is written as Ganeti 3.0's client sends a definition: every field,
+// null where nothing was given (null means the default).
 TEST_F(AllocatorTest, BatchCreateAndDebugAllocator) {
   ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
   const fs::path batch = cluster_.dir() / "batch.json";
@@ -100,7 +102,9 @@ TEST_F(AllocatorTest, BatchCreateAndDebugAllocator) {
     {"instance_name": "b1", "mode": "create", "disk_template": "sharedfile",
      "disks": [{"size": 1024}], "nics": [{}], "os_type": "gantry-image+default"},
     {"instance_name": "b2", "mode": "create", "disk_template": "sharedfile",
-     "disks": [{"size": 1024}], "nics": [{}], "os_type": "gantry-image+default"}])";
+     "disks": [{"size": 1024}], "nics": [{}], "os_type": "gantry-image+default",
+     "hypervisor": null, "pnode": null, "snode": null, "iallocator": null,
+     "group_name": null, "osparams_private": null, "no_install": null}])";
   auto created = gnt("gnt-instance", {"batch-create", "-I", "hail", batch.string()});
   ASSERT_TRUE(created.succeeded()) << created.out << created.err;
   EXPECT_NE(created.out.find("All instances created successfully.\n"), std::string::npos)

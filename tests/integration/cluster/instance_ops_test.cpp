@@ -234,6 +234,34 @@ TEST_F(InstanceOpsTest, ASecondJobOnTheSameInstanceWaitsForTheLock) {
   EXPECT_EQ(instance({"list", "--no-headers", "-o", "os,status"}).out, "gatedos running\n");
 }
 
+// OP_INSTANCE_CONSOLE as any client may submit it (RAPI's /console does):
+// the console object of a running instance; Ganeti's error for a stopped
+// one.
+TEST_F(InstanceOpsTest, ConsoleOpcodeAnswersForARunningInstanceOnly) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  addInstance("con1", "node2");
+  const fs::path job = cluster_.dir() / "console-job.json";
+  std::ofstream(job) << R"([{"OP_ID": "OP_INSTANCE_CONSOLE", "instance_name": "con1"}])";
+  auto submitted = gnt("gnt-debug", {"submit-job", job.string()});
+  ASSERT_TRUE(submitted.succeeded()) << submitted.out << submitted.err;
+  const std::string waiting = "Waiting for job ";
+  const auto at = submitted.out.find(waiting);
+  ASSERT_NE(at, std::string::npos) << submitted.out;
+  const std::string jobId = submitted.out.substr(
+      at + waiting.size(), submitted.out.find(' ', at + waiting.size()) - at - waiting.size());
+  auto info = gnt("gnt-job", {"info", jobId});
+  EXPECT_NE(info.out.find(R"(Result: {"instance":"con1","kind":"msg",)"
+                          R"("message":"Console not available for fake hypervisor"})"),
+            std::string::npos)
+      << info.out;
+
+  ASSERT_TRUE(instance({"shutdown", "con1"}).succeeded());
+  auto refused = gnt("gnt-debug", {"submit-job", job.string()});
+  EXPECT_NE((refused.out + refused.err).find("Instance con1 is not running (state ADMIN_down)"),
+            std::string::npos)
+      << refused.out << refused.err;
+}
+
 // A migration interrupted after the guest moved (the config still names
 // the old node): --cleanup finds it and makes the config agree; it refuses
 // to guess when the guest runs nowhere.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/cluster/json_access.h"
+#include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "core/rpc/secrets.h"
 #include "core/locking/lock_manager.h"
@@ -273,6 +274,20 @@ std::optional<bool> instanceRunning(MasterServices& services, const InstanceDesc
                         {{"hypervisors", json::array({hypervisor})}}, std::chrono::seconds(10));
   if (!reply.ok) return std::nullopt;
   return reply.result.contains(d.instance.value("name", ""));
+}
+
+sdk::Result<json> instanceConsole(MasterServices& services, const json& doc,
+                                  const InstanceDescription& d) {
+  auto reply = callNode(services, nodeTarget(services, d.primaryNode), "instance_console_info",
+                        {{"instance", d.instance}}, std::chrono::seconds(10));
+  if (!reply.ok) return sdk::Error{sdk::ErrorCode::kFault, reply.msg};
+  json console = std::move(reply.result);
+  if (console.value("kind", "") == "ssh" && console.value("port", 0) == 0) {
+    const json port = filledNdparams(doc, d.primaryNode).value("ssh_port", json());
+    console["port"] = port.is_number_integer() ? port
+                                               : core::config::ndDefaults().value("ssh_port", json(22));
+  }
+  return console;
 }
 
 void startOnPrimary(MasterServices& services, const InstanceDescription& d) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config/store_change.h"
+#include "gantry/sdk/result.h"
 #include "daemon/master/instance/instance_description.h"
 #include "daemon/master/lu/logical_unit.h"
 
@@ -44,13 +45,6 @@ class InstanceLogicalUnit : public LogicalUnit {
   std::shared_ptr<const nlohmann::json> config_ =
       std::make_shared<const nlohmann::json>(nlohmann::json::object());
 };
-
-/// Every MAC address the instances' NICs have.
-std::set<std::string> macsInUse(const nlohmann::json& doc);
-
-/// A new MAC address with the cluster's `prefix` (three octets) that is
-/// not in `inUse` (Ganeti's GenerateMAC).
-std::string generateMac(const std::string& prefix, const std::set<std::string>& inUse);
 
 /// Every MAC address the instances' NICs have.
 std::set<std::string> macsInUse(const nlohmann::json& doc);
@@ -112,6 +106,13 @@ void requireFreeMemory(MasterServices& services, const nlohmann::json& node,
 /// node could not be asked.
 std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
                                     const std::string& hypervisor);
+
+/// How to reach the console of the instance, as its primary node says
+/// (Ganeti's InstanceConsole as a dict, only the fields set); an ssh
+/// console without a port gets the node's ssh_port. The node's error when
+/// it did not answer.
+sdk::Result<nlohmann::json> instanceConsole(MasterServices& services, const nlohmann::json& doc,
+                                            const InstanceDescription& d);
 
 /// A start that failed on a node: "Could not start instance on node <n>:
 /// <why>"; reason() is <why> alone, for callers that say it their way.

@@ -28,8 +28,16 @@ class LuInstanceMultiAlloc : public LogicalUnit {
 
   void checkPrereq() override {
     if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
-    definitions_ = op.get("instances");
-    if (!definitions_.is_array()) throw PrereqError("The instance definitions must be a list");
+    if (!op.get("instances").is_array()) {
+      throw PrereqError("The instance definitions must be a list");
+    }
+    // Ganeti's clients send every field of each definition, None ("null")
+    // for what was not given; null means the default, as for any opcode,
+    // so it is dropped here before the definitions are read with defaults.
+    definitions_ = json::array();
+    for (const auto& definition : op.get("instances")) {
+      definitions_.push_back(withoutNulls(definition));
+    }
     std::size_t withNodes = 0;
     std::map<std::string, int> names;
     for (const auto& definition : definitions_) {
@@ -120,6 +128,15 @@ class LuInstanceMultiAlloc : public LogicalUnit {
     for (const auto& entry : result[1]) {
       failed_.push_back(entry.is_array() ? entry.at(0) : entry);
     }
+  }
+
+  static json withoutNulls(const json& definition) {
+    if (!definition.is_object()) return definition;
+    json kept = json::object();
+    for (const auto& [key, value] : definition.items()) {
+      if (!value.is_null()) kept[key] = value;
+    }
+    return kept;
   }
 
   // Ganeti's UpgradeBeParams: "memory" is both bounds.
