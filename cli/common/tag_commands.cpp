@@ -72,6 +72,20 @@ int listTags(const Invocation& inv, const std::string& kind) {
   return 0;
 }
 
+int searchTags(const Invocation& inv) {
+  Json op = {{"OP_ID", "OP_TAGS_SEARCH"}, {"pattern", inv.options.args.at(0)}};
+  auto client = connectMaster();
+  const Json found = submitAndWait(client, Json::array({op}), inv, std::cout);
+  if (!found.is_array() || found.empty() || !found[0].is_array() || found[0].empty()) return 1;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& pair : found[0]) {
+    pairs.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  for (const auto& [path, tag] : pairs) std::cout << path << " " << tag << "\n";
+  return 0;
+}
+
 std::vector<Command> tagCommands(const std::string& kind) {
   const bool named = kind != "cluster";
   const std::string object = named ? "<" + kind + "_name> " : "";

@@ -39,5 +39,11 @@ int main(int argc, char** argv) {
        cluster::verifyOptions(), 0, 0, cluster::verify},
   };
   for (auto& command : tagCommands("cluster")) commands.push_back(std::move(command));
+  commands.push_back({"search-tags", {}, "<pattern>",
+                      "Searches the tags on all objects on the cluster for a given pattern "
+                      "(regex)",
+                      {{"", "--priority", "priority", true, "PRIORITY",
+                        "Priority for opcode processing", {"low", "normal", "high"}}},
+                      1, 1, searchTags});
   return runTool("gnt-cluster", argc, argv, commands);
 }

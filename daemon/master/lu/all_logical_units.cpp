@@ -33,6 +33,7 @@ void registerInstanceRename();
 void registerInstanceSetParams();
 void registerInstanceMultiAlloc();
 void registerTags();
+void registerTagsQueries();
 
 void registerAllLogicalUnits() {
   static const bool done = [] {
@@ -64,6 +65,7 @@ void registerAllLogicalUnits() {
     registerInstanceSetParams();
     registerInstanceMultiAlloc();
     registerTags();
+    registerTagsQueries();
     return true;
   }();
   (void)done;

@@ -291,6 +291,16 @@ TEST_F(InstanceTest, TagsOfInstancesNodesAndTheCluster) {
   EXPECT_EQ(gnt("gnt-node", {"list-tags", "node2"}).out, "rack:1\n");
   EXPECT_EQ(gnt("gnt-cluster", {"list-tags"}).out, "site/a\n");
   EXPECT_EQ(gnt("gnt-instance", {"list", "--no-headers", "-o", "tags"}).out, "db,web\n");
+  // search-tags (OP_TAGS_SEARCH): Ganeti's paths, sorted; exit 1 without
+  // a match; a pattern that is no regular expression is refused.
+  auto found = gnt("gnt-cluster", {"search-tags", "^(web|rack|site)"});
+  EXPECT_EQ(found.out, "/cluster site/a\n/instances/tagged web\n/nodes/node2 rack:1\n")
+      << found.err;
+  EXPECT_EQ(gnt("gnt-cluster", {"search-tags", "^nomatch$"}).exitCode, 1);
+  auto badPattern = gnt("gnt-cluster", {"search-tags", "("});
+  EXPECT_EQ(badPattern.exitCode, 1);
+  EXPECT_NE(badPattern.err.find("Invalid search pattern '('"), std::string::npos)
+      << badPattern.err;
 
   const std::string before = configText();
   auto missing = gnt("gnt-instance", {"remove-tags", "tagged", "web", "nosuch"});
