@@ -102,6 +102,21 @@ TEST(GntOsTest, ModifyHidesBlacklistsAndSetsParameters) {
   EXPECT_NE(info.out.find("  Operating system parameters: \n    label: default (fromcluster)\n"),
             std::string::npos)
       << info.out;
+  // A parameter the OS does not declare is refused on the master, as
+  // Ganeti's CheckOSParams refuses it, and the config keeps what it had;
+  // an OS the master does not have is kept unchecked, with a note.
+  auto unknown = os({"modify", "-O", "colour=blue", "gantry-image"});
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.err.find("OS Parameters validation failed on node node1: The following "
+                             "parameters are not supported by the OS gantry-image: colour"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_EQ(cluster.exec("node1", "gnt-cluster", {"info"}).out.find("colour"), std::string::npos);
+  auto elsewhere = os({"modify", "-O", "colour=blue", "nosuchos"});
+  EXPECT_TRUE(elsewhere.succeeded()) << elsewhere.err;
+  EXPECT_NE(elsewhere.out.find("OS nosuchos not found on node node1, validation skipped"),
+            std::string::npos)
+      << elsewhere.out;
   auto badHv = os({"modify", "-H", "fake:colour=blue", "gantry-image"});
   EXPECT_EQ(badHv.exitCode, 1);
   EXPECT_NE(badHv.err.find("Unknown parameter 'colour' of hypervisor fake"), std::string::npos)

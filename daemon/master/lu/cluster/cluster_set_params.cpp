@@ -3,11 +3,13 @@
 // dirs, master netdev, candidate pool size, ...). A larger candidate pool
 // is filled at once.
 #include <algorithm>
+#include <set>
 
 #include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
+#include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/hypervisor_params.h"
 #include "daemon/master/lu/logical_unit.h"
 
@@ -110,6 +112,7 @@ class LuClusterSetParams : public LogicalUnit {
     mergeOsHypervisorParams(updated);
     mergeOsParams(updated, "osparams", "osparams");
     mergeOsParams(updated, "osparams_private_cluster", "osparams_private_cluster");
+    if (op.has("osparams") || op.has("osparams_private_cluster")) validateOsParams(updated);
     changeOsList(updated, "hidden_os", "hidden OS list");
     changeOsList(updated, "blacklisted_os", "blacklisted OS list");
     for (const auto& [key, value] : updated.items()) {
@@ -122,6 +125,7 @@ class LuClusterSetParams : public LogicalUnit {
   }
 
   json exec() override {
+    for (const auto& note : osValidationSkipped_) feedback.info(note);
     for (const auto& note : osListNotes_) feedback.message(note);
     if (changes_.empty()) return nullptr;
     const double now = nowSeconds();
@@ -204,6 +208,41 @@ class LuClusterSetParams : public LogicalUnit {
     updated[key] = all;
   }
 
+  // Ganeti's CheckOSParams on the master: each OS with cluster parameters
+  // checks them (public and private together); an OS the master does not
+  // have is skipped with a note, as Ganeti skips it.
+  void validateOsParams(const json& updated) {
+    const json publicParams = updated.value("osparams", json::object());
+    const json privateParams = updated.value("osparams_private_cluster", json::object());
+    std::set<std::string> oses;
+    for (const auto& [os, _] : publicParams.items()) oses.insert(os);
+    for (const auto& [os, _] : privateParams.items()) oses.insert(os);
+    const std::string masterUuid = doc_.at("cluster").value("master_node", "");
+    const json master = doc_.value("nodes", json::object()).value(masterUuid, json::object());
+    const std::string masterName = master.value("name", masterUuid);
+    for (const auto& os : oses) {
+      json params = publicParams.value(os, json::object());
+      for (const auto& [name, value] : privateParams.value(os, json::object()).items()) {
+        params[name] = value;
+      }
+      // Cluster parameters belong to the OS, not to a variant: no variant
+      // is asked for (Ganeti's ValidateOS checks none either).
+      auto reply = callNode(services, nodeTarget(services, master), "os_validate",
+                            {{"name", os}, {"osparams", params}, {"force_variant", true}},
+                            std::chrono::seconds(60));
+      if (reply.ok) continue;
+      if (reply.code == sdk::ErrorCode::kNotFound) {
+        osValidationSkipped_.push_back("OS " + os + " not found on node " + masterName +
+                               ", validation skipped");
+        continue;
+      }
+      throw PrereqError("OS Parameters validation failed on node " + masterName + ": " +
+                            reply.msg,
+                        reply.code == sdk::ErrorCode::kInvalid ? sdk::ErrorCode::kInvalid
+                                                               : sdk::ErrorCode::kEnvironment);
+    }
+  }
+
   // hidden_os / blacklisted_os: [["add"|"remove", os], ...].
   void changeOsList(json& updated, const char* key, const std::string& description) {
     if (!op.has(key) || !op.get(key).is_array()) return;
@@ -237,6 +276,7 @@ class LuClusterSetParams : public LogicalUnit {
 
   json doc_;
   std::vector<std::string> osListNotes_;
+  std::vector<std::string> osValidationSkipped_;
   core::config::StoreChange changes_;
   bool poolGrew_ = false;
   std::int64_t newPool_ = 10;
