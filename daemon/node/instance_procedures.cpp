@@ -257,6 +257,21 @@ sdk::Result<json> consoleInfo(NodeContext& node, const json& args) {
   });
 }
 
+// A running instance's memory changed in place (Ganeti's
+// instance_balloon_memory, for gnt-instance modify --runtime-memory).
+sdk::Result<json> balloonMemory(NodeContext& node, const json& args) {
+  return decoded([&]() -> sdk::Result<json> {
+    const sdk::InstanceSpec instance = instanceSpecFromJson(args.at("instance"));
+    auto hv = hypervisorFor(node, instance.hypervisor);
+    if (!hv) return std::move(hv).error();
+    const std::int64_t memory = args.at("memory").get<std::int64_t>();
+    if (memory <= 0) return Error{ErrorCode::kInvalid, "Invalid memory size " + std::to_string(memory)};
+    auto ballooned = (*hv)->balloonMemory(instance, memory);
+    if (!ballooned) return std::move(ballooned).error();
+    return json(nullptr);
+  });
+}
+
 // A soft or hard reboot in place (a full one is the master's stop+start).
 sdk::Result<json> rebootInstance(NodeContext& node, const json& args) {
   return decoded([&]() -> sdk::Result<json> {
@@ -351,6 +366,9 @@ void addInstanceProcedures(core::rpc::ProcedureTable& table, NodeContext& node) 
   table.add({"instance_reboot",
              {{"instance", ArgType::kObject, true}, {"reboot_type", ArgType::kString, true}},
              [&node](const json& a, const CallContext&) { return rebootInstance(node, a); }});
+  table.add({"instance_balloon_memory",
+             {{"instance", ArgType::kObject, true}, {"memory", ArgType::kInt, true}},
+             [&node](const json& a, const CallContext&) { return balloonMemory(node, a); }});
   table.add({"instance_console_info", {{"instance", ArgType::kObject, true}},
              [&node](const json& a, const CallContext&) { return consoleInfo(node, a); }});
   table.add({"all_instances_info", {{"hypervisors", ArgType::kStringList, true}},

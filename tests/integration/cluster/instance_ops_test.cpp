@@ -234,6 +234,44 @@ TEST_F(InstanceOpsTest, ASecondJobOnTheSameInstanceWaitsForTheLock) {
   EXPECT_EQ(instance({"list", "--no-headers", "-o", "os,status"}).out, "gatedos running\n");
 }
 
+// modify --runtime-memory: the running instance's memory changes in place
+// (the config's bounds stay), within minmem..maxmem unless forced, only
+// as far as the node has memory free, and only while it runs.
+TEST_F(InstanceOpsTest, RuntimeMemoryBalloonsARunningInstanceWithinItsBounds) {
+  ASSERT_TRUE(cluster_.upResult().succeeded()) << cluster_.upResult().err;
+  addInstance("mem1", "node2", {"-B", "maxmem=512,minmem=256"});
+  auto ballooned = instance({"modify", "-m", "300", "mem1"});
+  ASSERT_TRUE(ballooned.succeeded()) << ballooned.err;
+  EXPECT_NE(ballooned.out.find("Modified instance mem1\n - runtime_memory -> 300\n"),
+            std::string::npos)
+      << ballooned.out;
+  EXPECT_EQ(instance({"list", "--no-headers", "--units", "m", "-o", "oper_ram,be/maxmem"}).out,
+            "300 512\n");
+
+  const std::string before = configState();
+  auto outside = instance({"modify", "-m", "1024", "mem1"});
+  EXPECT_EQ(outside.exitCode, 1);
+  EXPECT_NE(outside.err.find("Instance mem1 must have memory between 256 and 512 MB of memory "
+                             "unless --force is given"),
+            std::string::npos)
+      << outside.err;
+  auto tooMuch = instance({"modify", "-m", "100000", "--force", "mem1"});
+  EXPECT_EQ(tooMuch.exitCode, 1);
+  EXPECT_NE(tooMuch.err.find("Not enough memory on node node2 for ballooning memory for "
+                             "instance mem1: needed "),
+            std::string::npos)
+      << tooMuch.err;
+  EXPECT_EQ(configState(), before);
+  EXPECT_EQ(instance({"list", "--no-headers", "--units", "m", "-o", "oper_ram"}).out, "300\n");
+
+  ASSERT_TRUE(instance({"modify", "-m", "1024", "--force", "mem1"}).succeeded());
+  EXPECT_EQ(instance({"list", "--no-headers", "--units", "m", "-o", "oper_ram"}).out, "1024\n");
+  ASSERT_TRUE(instance({"shutdown", "mem1"}).succeeded());
+  auto stopped = instance({"modify", "-m", "300", "mem1"});
+  EXPECT_EQ(stopped.exitCode, 1);
+  EXPECT_NE(stopped.err.find("Instance mem1 is not running"), std::string::npos) << stopped.err;
+}
+
 // OP_INSTANCE_CONSOLE as any client may submit it (RAPI's /console does):
 // the console object of a running instance; Ganeti's error for a stopped
 // one.

@@ -5,6 +5,7 @@
 // commit that records all changes (and removed again if it fails);
 // removed disks are deleted after it. The result is Ganeti's list of
 // [parameter, new value] entries, in Ganeti's order.
+#include <optional>
 #include <set>
 
 #include "core/cluster/bootstrap.h"
@@ -54,7 +55,7 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
         op.has("offline") || op.has("runtime_mem") || op.has("disk_template") ||
         op.has("pnode");
     if (!anyChange) throw PrereqError("No changes submitted", sdk::ErrorCode::kInvalid);
-    for (const char* unsupported : {"runtime_mem", "disk_template", "pnode"}) {
+    for (const char* unsupported : {"disk_template", "pnode"}) {
       if (op.has(unsupported) && !op.get(unsupported).is_null()) {
         throw PrereqError(std::string("Changing ") + unsupported + " is not supported yet",
                           sdk::ErrorCode::kInvalid);
@@ -67,11 +68,19 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     prepareNics();
     prepareHvparams();
     prepareBeparams();
+    prepareRuntimeMemory();
     prepareOs();
     prepareOffline();
   }
 
   json exec() override {
+    if (runtimeMemory_) {
+      auto reply = callNode(services, nodeTarget(services, description_.primaryNode),
+                            "instance_balloon_memory",
+                            {{"instance", description_.instance}, {"memory", *runtimeMemory_}},
+                            std::chrono::seconds(60));
+      if (!reply.ok) throw ExecError("Cannot modify instance runtime memory: " + reply.msg);
+    }
     std::vector<json> created;
     for (const auto& [diskUuid, disk] : newDisks_) {
       auto reply = callNode(services, nodeTarget(services, description_.primaryNode),
@@ -183,6 +192,45 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     }
     checkMemoryGrowth(requested, filled);
     change_.push_back(StoreOp::put(jsonPointer({"instances", uuid_, "beparams"}), own));
+    proposedBeparams_ = own;
+  }
+
+  // Ganeti's runtime_mem: the memory of the running instance changed in
+  // place (ballooning), between its proposed minimum and maximum unless
+  // forced; what it grows by must be free on the primary node.
+  void prepareRuntimeMemory() {
+    if (!op.has("runtime_mem")) return;
+    const std::int64_t wanted = op.getInt("runtime_mem");
+    const std::string hypervisor = instance_.value("hypervisor", "");
+    auto info = callNode(services, nodeTarget(services, description_.primaryNode),
+                         "all_instances_info", {{"hypervisors", json::array({hypervisor})}},
+                         std::chrono::seconds(10));
+    if (!info.ok) {
+      throw PrereqError("Error checking node " + description_.primaryNodeName + ": " + info.msg,
+                        sdk::ErrorCode::kEnvironment);
+    }
+    if (!info.result.is_object() || !info.result.contains(name_)) {
+      throw PrereqError("Instance " + name_ + " is not running", sdk::ErrorCode::kState);
+    }
+    const std::int64_t current = info.result[name_].value("memory", std::int64_t{0});
+    json probe = instance_;
+    if (proposedBeparams_) probe["beparams"] = *proposedBeparams_;
+    const json filled = filledBeparams(doc(), probe);
+    const std::int64_t minmem = filled.value("minmem", std::int64_t{0});
+    const std::int64_t maxmem = filled.value("maxmem", std::int64_t{0});
+    if (!op.getBool("force") && (wanted > maxmem || wanted < minmem)) {
+      throw PrereqError("Instance " + name_ + " must have memory between " +
+                            std::to_string(minmem) + " and " + std::to_string(maxmem) +
+                            " MB of memory unless --force is given",
+                        sdk::ErrorCode::kInvalid);
+    }
+    if (wanted > current) {
+      requireFreeMemory(services, description_.primaryNode, hypervisor, wanted - current,
+                        "ballooning memory for instance " + name_);
+    }
+    runtimeMemory_ = wanted;
+    // Ganeti lists it first, before the parameter changes.
+    entries_.insert(entries_.begin(), json::array({"runtime_memory", wanted}));
   }
 
   // Ganeti's _ProcessMem: more maximum memory for an instance that should
@@ -579,6 +627,8 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   }
 
   json instance_, cluster_;
+  std::optional<json> proposedBeparams_;      // the instance's own, after -B
+  std::optional<std::int64_t> runtimeMemory_;  // MiB, for a running instance
   InstanceDescription description_;
   bool running_ = false;
   std::vector<DeviceMod> diskMods_, nicMods_;
