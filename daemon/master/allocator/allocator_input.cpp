@@ -48,7 +48,7 @@ json nicList(const json& doc, const json& nics) {
   json out = json::array();
   for (const auto& nic : nics) {
     json params = defaults;
-    for (const auto& [k, v] : nic.value("nicparams", json::object()).items()) params[k] = v;
+    for (const auto& [k, v] : objectMember(nic, "nicparams").items()) params[k] = v;
     for (const char* key : {"mode", "link"}) {
       if (nic.contains(key)) params[key] = nic[key];
     }
@@ -67,7 +67,7 @@ json nicList(const json& doc, const json& nics) {
 // group's own values.
 json groupIpolicy(const json& cluster, const json& group) {
   json policy = cluster.value("ipolicy", core::config::ipolicyDefaults());
-  for (const auto& [key, value] : group.value("ipolicy", json::object()).items()) {
+  for (const auto& [key, value] : objectMember(group, "ipolicy").items()) {
     policy[key] = value;
   }
   return policy;
@@ -110,7 +110,7 @@ json allocatorClusterData(MasterServices& services, const json& doc,
                     {"networks", json::array()},
                     {"ipolicy", groupIpolicy(cluster, group)},
                     {"tags", stringList(group.value("tags", json::array()))}};
-    for (const auto& [netUuid, ignored] : group.value("networks", json::object()).items()) {
+    for (const auto& [netUuid, ignored] : objectMember(group, "networks").items()) {
       groups[uuid]["networks"].push_back(netUuid);
     }
   }
@@ -130,7 +130,7 @@ json allocatorClusterData(MasterServices& services, const json& doc,
   json nodes = json::object();
   for (const auto& [uuid, node] : objectMember(doc, "nodes").items()) {
     json ndparams = ndDefaults;
-    for (const auto& [k, v] : node.value("ndparams", json::object()).items()) ndparams[k] = v;
+    for (const auto& [k, v] : objectMember(node, "ndparams").items()) ndparams[k] = v;
     json entry = {{"tags", stringList(node.value("tags", json::array()))},
                   {"primary_ip", node.value("primary_ip", "")},
                   {"secondary_ip", node.value("secondary_ip", "")},

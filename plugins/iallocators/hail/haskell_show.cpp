@@ -1,5 +1,6 @@
 #include "haskell_show.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>

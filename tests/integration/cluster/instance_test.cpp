@@ -296,6 +296,7 @@ TEST_F(InstanceTest, TagsOfInstancesNodesAndTheCluster) {
   auto found = gnt("gnt-cluster", {"search-tags", "^(web|rack|site)"});
   EXPECT_EQ(found.out, "/cluster site/a\n/instances/tagged web\n/nodes/node2 rack:1\n")
       << found.err;
+  EXPECT_EQ(gnt("gnt-cluster", {"search-tags", "(?i)^RACK"}).out, "/nodes/node2 rack:1\n");
   EXPECT_EQ(gnt("gnt-cluster", {"search-tags", "^nomatch$"}).exitCode, 1);
   auto badPattern = gnt("gnt-cluster", {"search-tags", "("});
   EXPECT_EQ(badPattern.exitCode, 1);

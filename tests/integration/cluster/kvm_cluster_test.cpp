@@ -105,8 +105,9 @@ TEST(KvmClusterSlow, BootMigrateFailoverRebootRemove) {
   // The guest kernel under qemu 7.2's TCG was once seen to oops within
   // seconds of an otherwise complete migration (its uptime ran on, so the
   // state had arrived; a stale per-CPU timer page is qemu's to answer for).
-  // That case alone, a guest oops, is said and tried once more from a
-  // fresh boot; anything else without a tick fails at once.
+  // That case alone, a guest oops the console shows after it attached, is
+  // said and tried once more from a fresh boot; anything else without a
+  // tick fails at once.
   for (int attempt = 1;; ++attempt) {
     auto migrated = gnt({"migrate", "-f", "-n", "node2", "vm1"});
     ASSERT_TRUE(migrated.succeeded()) << migrated.out << migrated.err;

@@ -107,10 +107,23 @@ TEST(GntOsTest, ModifyHidesBlacklistsAndSetsParameters) {
   // an OS the master does not have is kept unchecked, with a note.
   auto unknown = os({"modify", "-O", "colour=blue", "gantry-image"});
   EXPECT_EQ(unknown.exitCode, 1);
-  EXPECT_NE(unknown.err.find("OS Parameters validation failed on node node1: The following "
-                             "parameters are not supported by the OS gantry-image: colour"),
+  EXPECT_NE(unknown.err.find("Failure: command execution error:\nOS Parameters validation "
+                             "failed on node node1: The following parameters are not supported "
+                             "by the OS gantry-image: colour"),
             std::string::npos)
       << unknown.err;
+  // A variant's parameters are checked with the base OS's under them; the
+  // same key public and private is refused, as Ganeti's SimpleFillOS does.
+  auto variantUnknown = os({"modify", "-O", "shade=dark", "gantry-image+verbose"});
+  EXPECT_EQ(variantUnknown.exitCode, 1);
+  EXPECT_NE(variantUnknown.err.find("not supported by the OS gantry-image: shade"),
+            std::string::npos)
+      << variantUnknown.err;
+  auto twice = os({"modify", "--os-parameters-private", "label=secret", "gantry-image"});
+  EXPECT_EQ(twice.exitCode, 1);
+  EXPECT_NE(twice.err.find("Cannot assign multiple values to OS parameters."), std::string::npos)
+      << twice.err;
+  EXPECT_NE(twice.err.find("- at private visibility: 'label'"), std::string::npos) << twice.err;
   EXPECT_EQ(cluster.exec("node1", "gnt-cluster", {"info"}).out.find("colour"), std::string::npos);
   auto elsewhere = os({"modify", "-O", "colour=blue", "nosuchos"});
   EXPECT_TRUE(elsewhere.succeeded()) << elsewhere.err;

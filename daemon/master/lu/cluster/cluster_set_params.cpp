@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/cluster/json_access.h"
 #include "core/config/defaults.h"
 #include "core/config/store.h"
 #include "daemon/master/cluster/config_helpers.h"
@@ -208,9 +209,11 @@ class LuClusterSetParams : public LogicalUnit {
     updated[key] = all;
   }
 
-  // Ganeti's CheckOSParams on the master: each OS with cluster parameters
-  // checks them (public and private together); an OS the master does not
-  // have is skipped with a note, as Ganeti skips it.
+  // Ganeti's CheckOSParams on the master (_BuildOSParams): each OS with
+  // cluster parameters has them checked by the master's OS provider, the
+  // base OS's parameters under an "os+variant" key's own (SimpleFillOS),
+  // public and private together, a key in both refused. An OS the master
+  // does not have is skipped with a note, as Ganeti skips it.
   void validateOsParams(const json& updated) {
     const json publicParams = updated.value("osparams", json::object());
     const json privateParams = updated.value("osparams_private_cluster", json::object());
@@ -220,26 +223,45 @@ class LuClusterSetParams : public LogicalUnit {
     const std::string masterUuid = doc_.at("cluster").value("master_node", "");
     const json master = doc_.value("nodes", json::object()).value(masterUuid, json::object());
     const std::string masterName = master.value("name", masterUuid);
-    for (const auto& os : oses) {
-      json params = publicParams.value(os, json::object());
-      for (const auto& [name, value] : privateParams.value(os, json::object()).items()) {
+    auto filled = [](const json& byOs, const std::string& os) {
+      json params = core::cluster::objectMember(byOs, os.substr(0, os.find('+')));
+      for (const auto& [name, value] : core::cluster::objectMember(byOs, os).items()) {
         params[name] = value;
       }
-      // Cluster parameters belong to the OS, not to a variant: no variant
-      // is asked for (Ganeti's ValidateOS checks none either).
+      return params;
+    };
+    for (const auto& os : oses) {
+      json params = filled(publicParams, os);
+      const json privateFilled = filled(privateParams, os);
+      std::string repeated;
+      for (const auto& [name, value] : privateFilled.items()) {
+        if (params.contains(name)) repeated += (repeated.empty() ? "'" : ", '") + name + "'";
+        params[name] = value;
+      }
+      if (!repeated.empty()) {
+        throw PrereqError(
+            "Cannot assign multiple values to OS parameters.\n\n"
+            "      Conflicting OS parameters that would have been set by this operation:\n"
+            "      - at public visibility:  " + repeated + "\n"
+            "      - at private visibility: " + repeated + "\n"
+            "      - at secret visibility:  (none)\n      ");
+      }
+      // The variant is not checked here, unlike Ganeti's ValidateOS
+      // (force_variant false): Ganeti then refuses cluster parameters for
+      // the base name of any OS with variants ("OS name 'x' must include
+      // a variant"), which leaves no way to set them for all variants.
       auto reply = callNode(services, nodeTarget(services, master), "os_validate",
                             {{"name", os}, {"osparams", params}, {"force_variant", true}},
                             std::chrono::seconds(60));
       if (reply.ok) continue;
       if (reply.code == sdk::ErrorCode::kNotFound) {
         osValidationSkipped_.push_back("OS " + os + " not found on node " + masterName +
-                               ", validation skipped");
+                                       ", validation skipped");
         continue;
       }
-      throw PrereqError("OS Parameters validation failed on node " + masterName + ": " +
-                            reply.msg,
-                        reply.code == sdk::ErrorCode::kInvalid ? sdk::ErrorCode::kInvalid
-                                                               : sdk::ErrorCode::kEnvironment);
+      // Ganeti raises the node's failure as OpExecError, also here.
+      throw ExecError("OS Parameters validation failed on node " + masterName + ": " +
+                      reply.msg);
     }
   }
 

@@ -27,12 +27,15 @@ class LuInstanceConsole : public InstanceLogicalUnit {
   }
 
   json exec() override {
-    const auto running =
-        instanceRunning(services, description_, instanceObject().value("hypervisor", ""));
-    if (!running) {
-      throw ExecError("Can't get node information from " + description_.primaryNodeName);
+    const std::string hypervisor = instanceObject().value("hypervisor", "");
+    auto listed = callNode(services, nodeTarget(services, description_.primaryNode),
+                           "all_instances_info", {{"hypervisors", json::array({hypervisor})}},
+                           std::chrono::seconds(10));
+    if (!listed.ok) {
+      throw ExecError("Can't get node information from " + description_.primaryNodeName + ": " +
+                      listed.msg);
     }
-    if (!*running) {
+    if (!listed.result.is_object() || !listed.result.contains(name_)) {
       const std::string admin = instanceObject().value("admin_state", "down");
       const char* state = admin == "up"     ? "ERROR_down"
                           : admin == "down" ? "ADMIN_down"

@@ -199,11 +199,11 @@ void requireValidOsParams(MasterServices& services, const json& node, const std:
   auto reply = callNode(services, nodeTarget(services, node), "os_validate",
                         {{"name", os}, {"osparams", osparams}, {"force_variant", forceVariant}},
                         std::chrono::seconds(60));
+  // Ganeti raises the node's failure as OpExecError (RpcResult.Raise
+  // without prereq), although it happens while checking prerequisites.
   if (!reply.ok) {
-    throw PrereqError("OS Parameters validation failed on node " + node.value("name", "") +
-                          ": " + reply.msg,
-                      reply.code == sdk::ErrorCode::kInvalid ? sdk::ErrorCode::kInvalid
-                                                             : sdk::ErrorCode::kEnvironment);
+    throw ExecError("OS Parameters validation failed on node " + node.value("name", "") + ": " +
+                    reply.msg);
   }
 }
 

@@ -73,8 +73,8 @@ void commitInstanceChange(MasterServices& services, Feedback& feedback, const st
 void requireOsOnNode(MasterServices& services, const nlohmann::json& node, const std::string& os,
                      bool forceVariant);
 /// The OS's own check of a variant and (filled) parameters on `node`
-/// (Ganeti's os_validate), before anything is made; a PrereqError with
-/// the node's reason.
+/// (Ganeti's os_validate), before anything is made; an ExecError with the
+/// node's reason, as Ganeti raises it.
 void requireValidOsParams(MasterServices& services, const nlohmann::json& node,
                           const std::string& os, const nlohmann::json& osparams,
                           bool forceVariant);

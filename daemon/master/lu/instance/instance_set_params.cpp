@@ -40,7 +40,9 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
   using InstanceLogicalUnit::InstanceLogicalUnit;
   std::string hooksPath() const override { return "instance-modify"; }
   std::map<std::string, std::string> extraHooksEnv() const override {
-    return {{"INSTANCE_NAME", name_}};
+    std::map<std::string, std::string> env = {{"INSTANCE_NAME", name_}};
+    if (op.has("runtime_mem")) env["RUNTIME_MEMORY"] = std::to_string(op.getInt("runtime_mem"));
+    return env;
   }
 
   void checkPrereq() override {
@@ -271,7 +273,10 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
       change_.push_back(
           StoreOp::put(jsonPointer({"instances", uuid_, "osparams"}), proposed["osparams"]));
     }
-    if (!requested.empty() || op.optString("os_name")) {
+    // As Ganeti: the parameters are checked (against the new OS, if one
+    // is given) only when parameters are given; an OS change alone keeps
+    // them unchecked until the reinstall checks them.
+    if (!requested.empty()) {
       requireValidOsParams(services, description_.primaryNode, proposed.value("os", ""),
                            filledOsparams(doc(), proposed), op.getBool("force_variant"));
     }

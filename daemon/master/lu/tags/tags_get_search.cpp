@@ -4,6 +4,7 @@
 // /instances/NAME, /nodes/NAME, /nodegroup/NAME, /network/NAME). Both
 // only read the config.
 #include <regex>
+#include <string_view>
 
 #include "core/config/store.h"
 #include "daemon/master/lu/logical_unit.h"
@@ -38,8 +39,18 @@ class LuTagsSearch : public LogicalUnit {
   void checkPrereq() override {
     if (services.config == nullptr) throw PrereqError("The cluster is not initialized");
     const std::string pattern = op.getString("pattern");
+    // Ganeti compiles the pattern with Python's re; std::regex reads the
+    // ECMAScript dialect, which shares what tag searches use (classes,
+    // anchors, alternation, repeats). Python's leading "(?i)" is read as
+    // the ignore-case flag; its other extensions are refused as invalid.
+    std::string_view body = pattern;
+    auto flags = std::regex::ECMAScript;
+    if (body.starts_with("(?i)")) {
+      body.remove_prefix(4);
+      flags |= std::regex::icase;
+    }
     try {
-      pattern_ = std::regex(pattern, std::regex::ECMAScript);
+      pattern_ = std::regex(std::string(body), flags);
     } catch (const std::regex_error& e) {
       throw PrereqError("Invalid search pattern '" + pattern + "': " + e.what(),
                         sdk::ErrorCode::kInvalid);
