@@ -10,8 +10,8 @@
 #include "core/config/store.h"
 #include "daemon/master/cluster/config_helpers.h"
 #include "daemon/master/cluster/config_push.h"
-#include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/instance/hypervisor_params.h"
+#include "daemon/master/lu/instance/instance_helpers.h"
 #include "daemon/master/lu/logical_unit.h"
 
 namespace gantry::daemon::master {
@@ -250,18 +250,11 @@ class LuClusterSetParams : public LogicalUnit {
       // (force_variant false): Ganeti then refuses cluster parameters for
       // the base name of any OS with variants ("OS name 'x' must include
       // a variant"), which leaves no way to set them for all variants.
-      auto reply = callNode(services, nodeTarget(services, master), "os_validate",
-                            {{"name", os}, {"osparams", params}, {"force_variant", true}},
-                            std::chrono::seconds(60));
-      if (reply.ok) continue;
-      if (reply.code == sdk::ErrorCode::kNotFound) {
+      if (!requireValidOsParams(services, master, os, params, /*forceVariant=*/true,
+                                /*required=*/false)) {
         osValidationSkipped_.push_back("OS " + os + " not found on node " + masterName +
                                        ", validation skipped");
-        continue;
       }
-      // Ganeti raises the node's failure as OpExecError, also here.
-      throw ExecError("OS Parameters validation failed on node " + masterName + ": " +
-                      reply.msg);
     }
   }
 

@@ -3,7 +3,6 @@
 // any client may ask for by job. gnt-instance reads the same object
 // through the instance query's "console" field, as Ganeti's CLI does. No
 // hooks; the instance is locked shared, nothing changes.
-#include "daemon/master/cluster/node_rpc.h"
 #include "daemon/master/lu/instance/instance_helpers.h"
 
 namespace gantry::daemon::master {
@@ -27,15 +26,13 @@ class LuInstanceConsole : public InstanceLogicalUnit {
   }
 
   json exec() override {
-    const std::string hypervisor = instanceObject().value("hypervisor", "");
-    auto listed = callNode(services, nodeTarget(services, description_.primaryNode),
-                           "all_instances_info", {{"hypervisors", json::array({hypervisor})}},
-                           std::chrono::seconds(10));
-    if (!listed.ok) {
+    const auto live =
+        liveInstanceInfo(services, description_, instanceObject().value("hypervisor", ""));
+    if (!live) {
       throw ExecError("Can't get node information from " + description_.primaryNodeName + ": " +
-                      listed.msg);
+                      live.error().message);
     }
-    if (!listed.result.is_object() || !listed.result.contains(name_)) {
+    if (!live->has_value()) {
       const std::string admin = instanceObject().value("admin_state", "down");
       const char* state = admin == "up"     ? "ERROR_down"
                           : admin == "down" ? "ADMIN_down"

@@ -194,17 +194,19 @@ void requireOsOnNode(MasterServices& services, const json& node, const std::stri
                     sdk::ErrorCode::kInvalid);
 }
 
-void requireValidOsParams(MasterServices& services, const json& node, const std::string& os,
-                          const json& osparams, bool forceVariant) {
+bool requireValidOsParams(MasterServices& services, const json& node, const std::string& os,
+                          const json& osparams, bool forceVariant, bool required) {
   auto reply = callNode(services, nodeTarget(services, node), "os_validate",
                         {{"name", os}, {"osparams", osparams}, {"force_variant", forceVariant}},
                         std::chrono::seconds(60));
+  if (!reply.ok && !required && reply.code == sdk::ErrorCode::kNotFound) return false;
   // Ganeti raises the node's failure as OpExecError (RpcResult.Raise
   // without prereq), although it happens while checking prerequisites.
   if (!reply.ok) {
     throw ExecError("OS Parameters validation failed on node " + node.value("name", "") + ": " +
                     reply.msg);
   }
+  return true;
 }
 
 void requireInstanceState(MasterServices& services, Feedback& feedback, const json& doc,
@@ -268,12 +270,22 @@ void requireFreeMemory(MasterServices& services, const json& node, const std::st
   }
 }
 
-std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
-                                    const std::string& hypervisor) {
+sdk::Result<std::optional<json>> liveInstanceInfo(MasterServices& services,
+                                                  const InstanceDescription& d,
+                                                  const std::string& hypervisor) {
   auto reply = callNode(services, nodeTarget(services, d.primaryNode), "all_instances_info",
                         {{"hypervisors", json::array({hypervisor})}}, std::chrono::seconds(10));
-  if (!reply.ok) return std::nullopt;
-  return reply.result.contains(d.instance.value("name", ""));
+  if (!reply.ok) return sdk::Error{sdk::ErrorCode::kEnvironment, reply.msg};
+  const std::string name = d.instance.value("name", "");
+  if (!reply.result.is_object() || !reply.result.contains(name)) return std::optional<json>{};
+  return std::optional<json>{std::move(reply.result[name])};
+}
+
+std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
+                                    const std::string& hypervisor) {
+  auto live = liveInstanceInfo(services, d, hypervisor);
+  if (!live) return std::nullopt;
+  return live->has_value();
 }
 
 sdk::Result<json> instanceConsole(MasterServices& services, const json& doc,

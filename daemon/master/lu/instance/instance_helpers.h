@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -74,10 +75,11 @@ void requireOsOnNode(MasterServices& services, const nlohmann::json& node, const
                      bool forceVariant);
 /// The OS's own check of a variant and (filled) parameters on `node`
 /// (Ganeti's os_validate), before anything is made; an ExecError with the
-/// node's reason, as Ganeti raises it.
-void requireValidOsParams(MasterServices& services, const nlohmann::json& node,
+/// node's reason, as Ganeti raises it. Unless `required`, a node without
+/// the OS is no failure: false then (Ganeti's "validation skipped").
+bool requireValidOsParams(MasterServices& services, const nlohmann::json& node,
                           const std::string& os, const nlohmann::json& osparams,
-                          bool forceVariant);
+                          bool forceVariant, bool required = true);
 
 /// Ganeti's CheckInstanceState: the instance's admin_state must be one of
 /// `adminStates` ("Instance '<i>' is marked to be <state>, <why>"); unless
@@ -104,6 +106,13 @@ void requireFreeMemory(MasterServices& services, const nlohmann::json& node,
 
 /// Whether the instance runs on its primary node now; nullopt when the
 /// node could not be asked.
+/// What the primary node says of the instance now: its live info
+/// (memory, vcpus, ...) when it runs there, nullopt when it does not; the
+/// node's error when it could not be asked.
+sdk::Result<std::optional<nlohmann::json>> liveInstanceInfo(MasterServices& services,
+                                                            const InstanceDescription& d,
+                                                            const std::string& hypervisor);
+
 std::optional<bool> instanceRunning(MasterServices& services, const InstanceDescription& d,
                                     const std::string& hypervisor);
 

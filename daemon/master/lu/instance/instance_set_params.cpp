@@ -204,17 +204,16 @@ class LuInstanceSetParams : public InstanceLogicalUnit {
     if (!op.has("runtime_mem")) return;
     const std::int64_t wanted = op.getInt("runtime_mem");
     const std::string hypervisor = instance_.value("hypervisor", "");
-    auto info = callNode(services, nodeTarget(services, description_.primaryNode),
-                         "all_instances_info", {{"hypervisors", json::array({hypervisor})}},
-                         std::chrono::seconds(10));
-    if (!info.ok) {
-      throw PrereqError("Error checking node " + description_.primaryNodeName + ": " + info.msg,
+    const auto live = liveInstanceInfo(services, description_, hypervisor);
+    if (!live) {
+      throw PrereqError("Error checking node " + description_.primaryNodeName + ": " +
+                            live.error().message,
                         sdk::ErrorCode::kEnvironment);
     }
-    if (!info.result.is_object() || !info.result.contains(name_)) {
+    if (!live->has_value()) {
       throw PrereqError("Instance " + name_ + " is not running", sdk::ErrorCode::kState);
     }
-    const std::int64_t current = info.result[name_].value("memory", std::int64_t{0});
+    const std::int64_t current = (**live).value("memory", std::int64_t{0});
     json probe = instance_;
     if (proposedBeparams_) probe["beparams"] = *proposedBeparams_;
     const json filled = filledBeparams(doc(), probe);

@@ -55,32 +55,38 @@ TEST(HaskellShow, StringsAsGhcWritesThem) {
   EXPECT_EQ(haskellShowString("\xe2\x82\xac"), "\"\\8364\"");
 }
 
-// The whole answer, byte for byte, as Ganeti's hail gave it.
-void expectGanetiAnswer(const std::string& sampleFile, const std::string& answerFile) {
+// Our answer (with hail's trailing newline) to hail-*.json `sampleFile`
+// turned into a change-group request without target groups.
+std::string changeGroupWithoutTargets(const std::string& sampleFile) {
   json req = json::parse(readFile(std::string(GANTRY_SHARED_DIR) +
                                   "/testdata/ganeti/test/data/htools/" + sampleFile));
   std::vector<std::string> names;
   for (const auto& [name, _] : req.at("instances").items()) names.push_back(name);
-  ASSERT_GE(names.size(), 2u);
+  if (names.size() < 2) return "fewer than two instances in " + sampleFile;
   req["request"] = {{"type", "change-group"},
                     {"instances", {names[0], names[1]}},
                     {"target_groups", json::array()}};
   HailAllocator allocator(nullptr);
   auto answer = allocator.run(req.dump(), {});
-  ASSERT_TRUE(answer.ok()) << answer.error().message;
-  const std::string expected =
-      readFile(std::string(GANTRY_SOURCE_DIR) + "/tests/fixtures/hail/" + answerFile);
-  ASSERT_FALSE(expected.empty()) << answerFile;
-  // hail's standard output ends with a newline the plugin's answer lacks.
-  EXPECT_EQ(answer.value() + "\n", expected);
+  return answer.ok() ? answer.value() + "\n" : "error: " + answer.error().message;
+}
+
+// What Ganeti's hail printed for the same request.
+std::string recordedGanetiAnswer(const std::string& answerFile) {
+  return readFile(std::string(GANTRY_SOURCE_DIR) + "/tests/fixtures/hail/" + answerFile);
 }
 
 TEST(HaskellShow, NoGroupsForEvacuationMatchesGanetiOnADedicatedCluster) {
-  expectGanetiAnswer("hail-alloc-dedicated-1.json", "change-group-no-target-dedicated-1.answer.json");
+  const std::string expected =
+      recordedGanetiAnswer("change-group-no-target-dedicated-1.answer.json");
+  ASSERT_NE(expected.find("no groups for evacuation"), std::string::npos);
+  EXPECT_EQ(changeGroupWithoutTargets("hail-alloc-dedicated-1.json"), expected);
 }
 
 TEST(HaskellShow, NoGroupsForEvacuationMatchesGanetiOnNodeEvacData) {
-  expectGanetiAnswer("hail-node-evac.json", "change-group-no-target-node-evac.answer.json");
+  const std::string expected = recordedGanetiAnswer("change-group-no-target-node-evac.answer.json");
+  ASSERT_NE(expected.find("no groups for evacuation"), std::string::npos);
+  EXPECT_EQ(changeGroupWithoutTargets("hail-node-evac.json"), expected);
 }
 
 }  // namespace
